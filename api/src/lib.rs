@@ -1,0 +1,17 @@
+//! Wire types of the `/api/v1` JSON contract, shared by the app and the server.
+//!
+//! Request types reject unknown fields so a typo in a client is a `400`, not a silently
+//! ignored value. Timestamps travel as RFC 3339 strings; the app localizes them.
+
+pub mod problem;
+pub mod session;
+
+pub use problem::{Problem, ProblemCode};
+pub use session::{AccountState, Me, SignInRequest};
+
+/// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].
+pub const CSRF_HEADER: &str = "x-requested-with";
+pub const CSRF_HEADER_VALUE: &str = "farewell";
+
+/// Path prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,46 @@
+//! RFC 9457 problem documents: the one error shape of the API.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Stable, machine-readable error codes. Clients branch on these, never on `title`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    InvalidCredentials,
+    Unauthenticated,
+    Csrf,
+    BadRequest,
+    Validation,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    NotFound,
+    MethodNotAllowed,
+    TooManyRequests,
+    Conflict,
+    Internal,
+    Unavailable,
+}
+
+/// `application/problem+json` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Per-field messages for forms: `{field name: message}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// Seconds until a throttled request may be retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub const CONTENT_TYPE: &'static str = "application/problem+json";
+}

@@ -1,0 +1,50 @@
+//! Signing in and the signed-in person's own information.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /session`: `login` is an email address or a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// Lifecycle of an account as the person sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Active,
+    PendingDeletion,
+}
+
+/// `GET /me` and the body of a successful sign-in. Contact details are masked: the full
+/// values never leave the server once stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub account_id: String,
+    pub name: String,
+    pub email_masked: String,
+    pub phone_masked: Option<String>,
+    /// ISO 3166-1 alpha-2 region code, localized by the app.
+    pub region: String,
+    /// RFC 3339 timestamp.
+    pub member_since: String,
+    /// BCP 47 language tag of the account's language: `en` or `zh-CN`.
+    pub language: String,
+    pub state: AccountState,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_request_rejects_unknown_fields() {
+        let err = serde_json::from_str::<SignInRequest>(
+            r#"{"login":"a@example.com","password":"x","admin":true}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field"));
+    }
+}

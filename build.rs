@@ -1,0 +1,60 @@
+//! Generates `Strings` from `locales/*.json` so every key is a field: a key missing from a
+//! language, or a typo in the code, is a compile error rather than a blank on screen.
+
+use std::{collections::BTreeMap, env, fs, path::Path};
+
+const LOCALES: [(&str, &str); 2] = [("EN", "locales/en.json"), ("ZH_CN", "locales/zh-CN.json")];
+
+fn main() {
+    let mut tables = Vec::new();
+    for (name, path) in LOCALES {
+        println!("cargo:rerun-if-changed={path}");
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let table: BTreeMap<String, String> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        tables.push((name, path, table));
+    }
+    let (_, reference_path, reference) = &tables[0];
+    for (_, path, table) in &tables[1..] {
+        for key in reference.keys() {
+            assert!(
+                table.contains_key(key),
+                "{path} lacks `{key}` (present in {reference_path})"
+            );
+        }
+        for key in table.keys() {
+            assert!(
+                reference.contains_key(key),
+                "{path} has `{key}`, unknown in {reference_path}"
+            );
+        }
+    }
+
+    let mut out = String::from(
+        "/// Every user-visible string, one field per key of `locales/*.json`.\n\
+         #[derive(Debug)]\npub struct Strings {\n",
+    );
+    for key in reference.keys() {
+        assert!(
+            key.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "locale key `{key}` must be snake_case"
+        );
+        out.push_str(&format!("    pub {key}: &'static str,\n"));
+    }
+    out.push_str("}\n\n");
+    for (name, _, table) in &tables {
+        out.push_str(&format!("pub static {name}: Strings = Strings {{\n"));
+        for (key, value) in table {
+            out.push_str(&format!("    {key}: {value:?},\n"));
+        }
+        out.push_str("};\n\n");
+    }
+    let keys: Vec<String> = reference.keys().map(|k| format!("{k:?}")).collect();
+    out.push_str(&format!(
+        "pub const KEYS: &[&str] = &[{}];\n",
+        keys.join(", ")
+    ));
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("strings.rs");
+    fs::write(dest, out).unwrap();
+}

@@ -1,0 +1,55 @@
+// Shared set-up: Debian's Chromium via playwright-core, a fresh profile per test, and the
+// server that `cargo xtask test` started (BASE_URL) with the demo data.
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+export const DEMO = { email: 'demo@example.com', phone: '+1 555 0100', password: 'farewell-demo' };
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: FLAGS,
+  });
+}
+
+/// A page in a fresh context that fails the test on any console error or CSP report.
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'en-US', ...options });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/401|Unauthorized/.test(msg.text())) page.problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.problems.push(err.message));
+  return page;
+}
+
+/// Waits for the app to render a page: its <h1> holds focus.
+export async function heading(page, text) {
+  const h1 = page.locator('h1');
+  await h1.filter({ hasText: text }).waitFor();
+  return h1;
+}
+
+export async function signIn(page, login = DEMO.email, password = DEMO.password) {
+  await page.goto(`${BASE_URL}/signin`);
+  await heading(page, 'Sign in');
+  await page.getByLabel('Email or phone number').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function expectNoAxeViolations(page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+  assert.deepEqual(summary, [], 'axe-core found violations');
+}

@@ -1,0 +1,119 @@
+// Sign in → Personal info, in a real browser against the real server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations,
+} from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('a person signs in with the demo email and sees their name and masked email', async () => {
+  const page = await openPage(browser);
+  await signIn(page);
+  await heading(page, 'Personal info');
+  assert.equal(new URL(page.url()).pathname, '/account');
+  const details = page.locator('.summary-list');
+  await details.getByText('Mei Lin').waitFor();
+  await details.getByText('d***@example.com').waitFor();
+  assert.ok(!(await page.content()).includes(DEMO.email), 'the full email never reaches the page');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  assert.deepEqual(page.problems, []);
+});
+
+test('signing in with the phone number works too', async () => {
+  const page = await openPage(browser);
+  await signIn(page, DEMO.phone);
+  await heading(page, 'Personal info');
+  await page.locator('.summary-list').getByText('+1*****00').waitFor();
+});
+
+test('a wrong password shows the one generic error in the error summary', async () => {
+  const page = await openPage(browser);
+  await signIn(page, DEMO.email, 'not-the-password');
+  const summary = page.locator('.error-summary');
+  await summary.getByText('The email, phone number or password is incorrect.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+  assert.match(await page.title(), /^Error: /);
+  // Unknown accounts read exactly the same.
+  await page.getByLabel('Email or phone number').fill('nobody@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('whatever');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await summary.getByText('The email, phone number or password is incorrect.').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/signin');
+});
+
+test('the account page sends a signed-out visitor to sign in and back', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE_URL}/account/close`);
+  await heading(page, 'Sign in');
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/account/close');
+  await page.getByLabel('Email or phone number').fill(DEMO.email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading(page, 'Close account');
+});
+
+test('switching to 简体中文 translates the page, sets <html lang> and is remembered', async () => {
+  const page = await openPage(browser);
+  await signIn(page);
+  await heading(page, 'Personal info');
+  await page.getByRole('button', { name: '简体中文' }).click();
+  await heading(page, '个人信息');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.getByText('注销账号').first().waitFor();
+  await page.reload();
+  await heading(page, '个人信息');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.getByRole('button', { name: 'English' }).click();
+  await heading(page, 'Personal info');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+});
+
+test('signing out ends the session and says the account stays', async () => {
+  const page = await openPage(browser);
+  await signIn(page);
+  await heading(page, 'Personal info');
+  await page.getByRole('link', { name: 'Sign out' }).first().click();
+  await heading(page, 'Sign out');
+  await page.getByRole('button', { name: 'Sign out of this browser' }).click();
+  await heading(page, 'Sign in');
+  await page.getByText('You have signed out').waitFor();
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+  assert.equal(me, 401);
+});
+
+test('axe-core finds no violations on sign-in and Personal info, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await openPage(browser, { colorScheme });
+    await page.goto(`${BASE_URL}/signin`);
+    await heading(page, 'Sign in');
+    await expectNoAxeViolations(page);
+    await signIn(page);
+    await heading(page, 'Personal info');
+    await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: '简体中文' }).click();
+    await heading(page, '个人信息');
+    await expectNoAxeViolations(page);
+  }
+});
+
+test('at 320 px wide nothing scrolls sideways', async () => {
+  const page = await openPage(browser, { viewport: { width: 320, height: 640 } });
+  await signIn(page);
+  await heading(page, 'Personal info');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+});
+
+test('while offline a banner says so and sign-in says why it cannot submit', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE_URL}/signin`);
+  await heading(page, 'Sign in');
+  await page.context().setOffline(true);
+  await page.getByText('No connection.').waitFor();
+  await page.getByText('You are offline. Reconnect to continue.').waitFor();
+  await page.context().setOffline(false);
+  await page.getByText('No connection.').waitFor({ state: 'hidden' });
+});

@@ -1,0 +1,112 @@
+//! Configuration read from the environment (SPEC §3), validated once at start.
+
+use std::{net::IpAddr, path::PathBuf, time::Duration};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub database_url: String,
+    /// Dev mode: seeds demo data into an empty database and exposes the dev outbox.
+    pub dev: bool,
+    /// How long a closed account waits before it is purged.
+    pub grace: Duration,
+    pub smtp_url: Option<String>,
+    /// Folder holding the built app (`trunk build` output).
+    pub dist_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let invalid = |name, reason: String| ConfigError::Invalid { name, reason };
+        let port = match lookup("PORT") {
+            Some(v) => v.parse().map_err(|e| invalid("PORT", format!("{e}")))?,
+            None => 8080,
+        };
+        let bind = match lookup("BIND") {
+            Some(v) => v.parse().map_err(|e| invalid("BIND", format!("{e}")))?,
+            None => IpAddr::from([127, 0, 0, 1]),
+        };
+        let grace = match lookup("FAREWELL_GRACE") {
+            Some(v) => parse_duration(&v).map_err(|e| invalid("FAREWELL_GRACE", e))?,
+            None => Duration::from_secs(30 * 86_400),
+        };
+        Ok(Self {
+            bind,
+            port,
+            database_url: lookup("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/farewell.db".to_owned()),
+            dev: lookup("FAREWELL_DEV").is_some_and(|v| v == "1" || v == "true"),
+            grace,
+            smtp_url: lookup("SMTP_URL").filter(|v| !v.is_empty()),
+            dist_dir: lookup("FAREWELL_DIST")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("dist")),
+        })
+    }
+}
+
+/// Parses durations such as `30d`, `12h`, `15m` or `40s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("`{text}` needs a unit: s, m, h or d"))?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` must start with a whole number"))?;
+    let seconds_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        other => return Err(format!("unknown unit `{other}`; use s, m, h or d")),
+    };
+    number
+        .checked_mul(seconds_per_unit)
+        .filter(|&s| s > 0)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` must be a positive duration"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_every_unit_parse() {
+        assert_eq!(parse_duration("40s"), Ok(Duration::from_secs(40)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(2_592_000)));
+    }
+
+    #[test]
+    fn durations_without_unit_or_number_or_value_are_refused() {
+        for bad in ["30", "d", "0s", "-1d", "3w", "", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.port, 8080);
+        assert_eq!(config.bind.to_string(), "127.0.0.1");
+        assert_eq!(config.database_url, "sqlite://data/farewell.db");
+        assert!(!config.dev);
+        assert_eq!(config.grace, Duration::from_secs(30 * 86_400));
+    }
+}

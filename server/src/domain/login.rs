@@ -1,0 +1,34 @@
+//! What a person types in the sign-in form's first field: an email address or a phone number.
+
+use super::{Email, Phone};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    Email(Email),
+    Phone(Phone),
+}
+
+impl Login {
+    pub fn parse(text: &str) -> Option<Self> {
+        if text.contains('@') {
+            Email::parse(text).map(Self::Email)
+        } else {
+            Phone::parse(text).map(Self::Phone)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_at_sign_means_email_otherwise_phone() {
+        assert!(matches!(
+            Login::parse("demo@example.com"),
+            Some(Login::Email(_))
+        ));
+        assert!(matches!(Login::parse("+1 555 0100"), Some(Login::Phone(_))));
+        assert_eq!(Login::parse("neither"), None);
+    }
+}

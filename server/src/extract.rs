@@ -1,0 +1,85 @@
+//! Request extractors whose rejections are problem documents, and the signed-in session.
+
+use axum::{
+    extract::{
+        FromRequest, FromRequestParts, OptionalFromRequestParts, Request, rejection::JsonRejection,
+    },
+    http::request::Parts,
+};
+use axum_extra::extract::CookieJar;
+use serde::de::DeserializeOwned;
+
+use crate::{
+    domain::{AccountId, SessionToken, TokenHash},
+    error::AppError,
+    state::AppState,
+    store,
+};
+
+/// Name of the session cookie. `__Host-` makes browsers insist on Secure, Path=/ and no Domain.
+pub const SESSION_COOKIE: &str = "__Host-session";
+
+/// `Json<T>` whose rejection (bad JSON, unknown fields, wrong content type, too large) becomes
+/// our problem document instead of axum's plain text.
+pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    AppError::BadRequest {
+        status: rejection.status(),
+        detail: rejection.body_text(),
+    }
+}
+
+/// A valid, unexpired session. Extracting it also records activity for the idle timeout.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub account_id: AccountId,
+    pub token_hash: TokenHash,
+}
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .and_then(|cookie| SessionToken::parse(cookie.value()))
+            .ok_or(AppError::Unauthenticated)?;
+        let token_hash = token.hash();
+        let account_id = store::sessions::authenticate(&state.db, &token_hash, state.clock.unix())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self {
+            account_id,
+            token_hash,
+        })
+    }
+}
+
+/// `Option<CurrentSession>`: `None` when there is no live session; storage failures still fail.
+impl OptionalFromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(session) => Ok(Some(session)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}

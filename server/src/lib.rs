@@ -1,0 +1,15 @@
+//! The Farewell server: JSON API under `/api/v1`, the built app from `dist/`, and workers.
+
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod password;
+pub mod routes;
+pub mod security;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod static_files;
+pub mod store;

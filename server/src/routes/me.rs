@@ -1,0 +1,45 @@
+//! `GET /me`: the signed-in person's own information, contact details masked.
+
+use anyhow::anyhow;
+use axum::{Json, extract::State};
+use farewell_api::{AccountState, Me};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use crate::{
+    domain::{Email, Phone},
+    error::{AppError, AppResult},
+    extract::CurrentSession,
+    state::AppState,
+    store::{self, accounts::AccountRow},
+};
+
+pub async fn me(State(state): State<AppState>, session: CurrentSession) -> AppResult<Json<Me>> {
+    let account = store::accounts::find(&state.db, &session.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Json(personal_info(&account)?))
+}
+
+/// The personal-info view of an account, as `GET /me` and a sign-in answer it.
+pub fn personal_info(account: &AccountRow) -> anyhow::Result<Me> {
+    let email = Email::parse(&account.email).ok_or_else(|| anyhow!("stored email is invalid"))?;
+    let phone = account
+        .phone
+        .as_deref()
+        .map(|p| Phone::parse(p).ok_or_else(|| anyhow!("stored phone is invalid")))
+        .transpose()?;
+    let member_since = OffsetDateTime::from_unix_timestamp(account.created_at)?.format(&Rfc3339)?;
+    Ok(Me {
+        account_id: account.id.clone(),
+        name: account.name.clone(),
+        email_masked: email.masked(),
+        phone_masked: phone.map(|p| p.masked()),
+        region: account.region.clone(),
+        member_since,
+        language: account.language.clone(),
+        state: match account.state.as_str() {
+            "pending_deletion" => AccountState::PendingDeletion,
+            _ => AccountState::Active,
+        },
+    })
+}

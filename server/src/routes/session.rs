@@ -1,0 +1,132 @@
+//! Signing in and out.
+//!
+//! Sign-in answers every wrong pair — wrong password, unknown account, malformed login — with
+//! the same `401` body after the same amount of hashing work, so it cannot be used to find out
+//! who has an account.
+
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
+use axum_extra::extract::{
+    CookieJar,
+    cookie::{Cookie, SameSite},
+};
+use farewell_api::{Me, SignInRequest};
+
+use crate::{
+    domain::{AccountId, Login, SessionToken},
+    error::{AppError, AppResult},
+    extract::{AppJson, CurrentSession, SESSION_COOKIE},
+    routes::me::personal_info,
+    state::AppState,
+    store::{self, audit::Event, sessions::ABSOLUTE_TIMEOUT_SECS},
+};
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    AppJson(request): AppJson<SignInRequest>,
+) -> AppResult<(CookieJar, Json<Me>)> {
+    let client_ip = peer.ip().to_string();
+    let account = match Login::parse(&request.login) {
+        Some(login) => store::accounts::find_by_login(&state.db, &login).await?,
+        None => None,
+    };
+    let verified = state
+        .passwords
+        .verify(
+            account.as_ref().map(|a| a.password_hash.clone()),
+            request.password,
+        )
+        .await?;
+    let now = state.clock.unix();
+    let account = match account {
+        Some(account) if verified => account,
+        other => {
+            let id = other.and_then(|a| AccountId::parse(&a.id));
+            store::audit::record(
+                &state.db,
+                now,
+                id.as_ref(),
+                Event::SignInFailed,
+                Some(&client_ip),
+            )
+            .await?;
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+
+    let account_id = AccountId::parse(&account.id)
+        .ok_or_else(|| anyhow::anyhow!("stored account id is invalid"))?;
+    let token = SessionToken::generate();
+    store::sessions::insert(&state.db, &token.hash(), &account_id, now).await?;
+    store::audit::record(
+        &state.db,
+        now,
+        Some(&account_id),
+        Event::SignIn,
+        Some(&client_ip),
+    )
+    .await?;
+    let jar = jar.add(session_cookie(token.encode()));
+    Ok((jar, Json(personal_info(&account)?)))
+}
+
+/// Signs this browser out. Without a live session there is nothing to end, which is fine.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Option<CurrentSession>,
+    jar: CookieJar,
+) -> AppResult<(CookieJar, StatusCode)> {
+    if let Some(session) = session {
+        store::sessions::delete(&state.db, &session.token_hash).await?;
+        store::audit::record(
+            &state.db,
+            state.clock.unix(),
+            Some(&session.account_id),
+            Event::SignOut,
+            None,
+        )
+        .await?;
+    }
+    Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
+}
+
+/// Ends every session of the account, this one included.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    jar: CookieJar,
+) -> AppResult<(CookieJar, StatusCode)> {
+    store::sessions::delete_all(&state.db, &session.account_id).await?;
+    store::audit::record(
+        &state.db,
+        state.clock.unix(),
+        Some(&session.account_id),
+        Event::SignOutEverywhere,
+        None,
+    )
+    .await?;
+    Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
+}
+
+fn session_cookie(value: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::seconds(ABSOLUTE_TIMEOUT_SECS))
+        .build()
+}
+
+fn expired_session_cookie() -> Cookie<'static> {
+    let mut cookie = session_cookie(String::new());
+    cookie.make_removal();
+    cookie
+}

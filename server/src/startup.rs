@@ -1,0 +1,97 @@
+//! Builds the application: state, router and listener. `main` and the tests share this.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use axum::{Router, middleware};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::{
+    clock::Clock, config::Config, password::Passwords, routes, security, seed, state::AppState,
+    static_files, store,
+};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database, seeds demo data in dev mode, and binds the port (0 picks a free one).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = store::connect(&config.database_url).await?;
+        let state = AppState {
+            db,
+            clock: Clock::default(),
+            passwords: Passwords::new().await?,
+            config: Arc::new(config),
+        };
+        if state.config.dev && seed::seed_if_empty(&state).await? {
+            tracing::info!("seeded the demo accounts");
+        }
+        let address = SocketAddr::new(state.config.bind, state.config.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        Ok(Self {
+            listener,
+            router: build_router(state.clone()),
+            state,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let api = routes::api_router()
+        .layer(middleware::from_fn(security::csrf_guard))
+        .with_state(state.clone());
+    Router::new()
+        .nest(farewell_api::API_PREFIX, api)
+        .merge(static_files::router(&state.config.dist_dir))
+        .layer(middleware::from_fn(security::security_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,30 @@
+//! Serves the built app: hashed assets (brotli/gzip when precompressed) and `index.html` for
+//! every other path, so client-side routes survive a reload.
+
+use std::path::Path;
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
+
+pub fn router(dist: &Path) -> Router {
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index);
+    // Asset names carry a content hash, but index.html does not: browsers must revalidate.
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+}

@@ -1,0 +1,41 @@
+//! The security audit trail: who did what, when, from where. Never a password or token.
+
+use crate::domain::AccountId;
+
+use super::Db;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Event {
+    SignIn,
+    SignInFailed,
+    SignOut,
+    SignOutEverywhere,
+}
+
+impl Event {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+            Self::SignOutEverywhere => "sign_out_everywhere",
+        }
+    }
+}
+
+pub async fn record(
+    db: &Db,
+    now: i64,
+    account: Option<&AccountId>,
+    event: Event,
+    client_ip: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO audit_log (at, account_id, event, client_ip) VALUES (?, ?, ?, ?)")
+        .bind(now)
+        .bind(account.map(AccountId::as_str))
+        .bind(event.as_str())
+        .bind(client_ip)
+        .execute(db)
+        .await?;
+    Ok(())
+}

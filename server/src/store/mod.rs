@@ -1,0 +1,42 @@
+//! Storage: the connection pool, migrations, and one module of SQL per aggregate.
+
+pub mod accounts;
+pub mod audit;
+pub mod sessions;
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+pub type Db = SqlitePool;
+
+/// Opens (creating the file and its folder when missing) and migrates the database.
+pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .with_context(|| format!("DATABASE_URL `{database_url}` is not a SQLite URL"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(parent) = options.get_filename().parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .context("cannot open the database")?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(pool)
+}

@@ -1,0 +1,67 @@
+//! Sessions, keyed by the SHA-256 of their token, with idle and absolute timeouts.
+
+use crate::domain::{AccountId, TokenHash};
+
+use super::Db;
+
+/// A session unused for this long is over.
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+/// No session lives longer than this, however active.
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 3600;
+/// Activity is recorded at most this often, so reads stay reads.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+pub async fn insert(db: &Db, hash: &TokenHash, account: &AccountId, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&hash.0[..])
+    .bind(account.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The account a live session belongs to; expired sessions are removed on sight.
+pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<Option<AccountId>> {
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT account_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
+    )
+    .bind(&hash.0[..])
+    .fetch_optional(db)
+    .await?;
+    let Some((account_id, created_at, last_seen_at)) = row else {
+        return Ok(None);
+    };
+    if now - last_seen_at > IDLE_TIMEOUT_SECS || now - created_at > ABSOLUTE_TIMEOUT_SECS {
+        delete(db, hash).await?;
+        return Ok(None);
+    }
+    if now - last_seen_at >= TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(now)
+            .bind(&hash.0[..])
+            .execute(db)
+            .await?;
+    }
+    Ok(AccountId::parse(&account_id))
+}
+
+pub async fn delete(db: &Db, hash: &TokenHash) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(&hash.0[..])
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the account ("sign out everywhere"); returns how many ended.
+pub async fn delete_all(db: &Db, account: &AccountId) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+        .bind(account.as_str())
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,5 @@
+//! Black-box API tests: a spawned server on a free port, a fresh SQLite file per test, real HTTP.
+
+mod hardening;
+mod helpers;
+mod session;

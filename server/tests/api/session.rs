@@ -1,0 +1,196 @@
+//! Signing in and out, as a person and as someone probing for accounts.
+
+use farewell_server::seed;
+use reqwest::{Method, StatusCode, header};
+use serde_json::Value;
+
+use crate::helpers::{assert_problem, session_cookie, spawn_app};
+
+#[tokio::test]
+async fn signing_in_with_the_email_gives_personal_info_and_a_hardened_cookie() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    let response = browser.sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set_cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for flag in [
+        "__Host-session=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+    ] {
+        assert!(
+            set_cookie.contains(flag),
+            "{flag} missing from {set_cookie}"
+        );
+    }
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    let me: Value = response.json().await.unwrap();
+    assert_eq!(me["name"], "Mei Lin");
+    assert_eq!(me["email_masked"], "d***@example.com");
+    assert_eq!(me["phone_masked"], "+1*****00");
+    assert_eq!(me["state"], "active");
+    assert!(
+        !me.to_string().contains(seed::DEMO_EMAIL),
+        "the full email is never sent back"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_with_the_phone_number_as_typed_works() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    for typed in [seed::DEMO_PHONE, "+1-555-0100", "+15550100"] {
+        let response = browser.sign_in(typed, seed::DEMO_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "{typed}");
+    }
+    let me: Value = browser.get("/me").await.json().await.unwrap();
+    assert_eq!(me["account_id"], "1876543210");
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_account_and_malformed_login_get_the_same_answer() {
+    let app = spawn_app().await;
+    let mut answers = Vec::new();
+    for (login, password) in [
+        (seed::DEMO_EMAIL, "wrong password"),
+        ("nobody@example.com", seed::DEMO_PASSWORD),
+        ("+1 555 9999", seed::DEMO_PASSWORD),
+        ("not a login at all", seed::DEMO_PASSWORD),
+        ("", ""),
+    ] {
+        let mut browser = app.browser();
+        let response = browser.sign_in(login, password).await;
+        assert!(session_cookie(&response).is_none(), "{login}: no session");
+        let body = assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+        answers.push(body);
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:#?}");
+}
+
+#[tokio::test]
+async fn me_without_a_session_is_401() {
+    let app = spawn_app().await;
+    let response = app.browser().get("/me").await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn a_forged_cookie_is_401() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.cookie = Some(format!("__Host-session={}", "A".repeat(43)));
+    assert_problem(
+        browser.get("/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    browser.cookie = Some("__Host-session=../../etc/passwd".into());
+    assert_problem(
+        browser.get("/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn after_signing_out_the_old_cookie_gives_401() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.sign_in_demo().await;
+    let old = browser.cookie.clone();
+    assert_eq!(browser.get("/me").await.status(), StatusCode::OK);
+
+    let request = browser.request(Method::DELETE, "/session");
+    let response = browser.send(request).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let removal = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+
+    browser.cookie = old;
+    assert_problem(
+        browser.get("/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_account_only() {
+    let app = spawn_app().await;
+    let (mut phone, mut laptop, mut other) = (app.browser(), app.browser(), app.browser());
+    phone.sign_in_demo().await;
+    laptop.sign_in_demo().await;
+    other.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
+
+    let request = laptop.request(Method::DELETE, "/sessions");
+    assert_eq!(laptop.send(request).await.status(), StatusCode::NO_CONTENT);
+
+    assert_eq!(phone.get("/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(laptop.get("/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(other.get("/me").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_database_never_holds_the_cookie_value() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.sign_in_demo().await;
+    let token = browser
+        .cookie
+        .clone()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let rows: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let stored = &rows[0].0;
+    assert_eq!(stored.len(), 32, "a SHA-256 digest");
+    let dump: Vec<(String,)> =
+        sqlx::query_as("SELECT quote(token_hash) || account_id FROM sessions")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert!(!dump[0].0.contains(&token));
+    assert!(!String::from_utf8_lossy(stored).contains(&token));
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_after_30_minutes_and_any_after_12_hours() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.sign_in_demo().await;
+    app.state
+        .clock
+        .advance(std::time::Duration::from_secs(29 * 60));
+    assert_eq!(browser.get("/me").await.status(), StatusCode::OK);
+    app.state
+        .clock
+        .advance(std::time::Duration::from_secs(31 * 60));
+    assert_eq!(browser.get("/me").await.status(), StatusCode::UNAUTHORIZED);
+
+    let mut busy = app.browser();
+    busy.sign_in_demo().await;
+    for _ in 0..25 {
+        app.state
+            .clock
+            .advance(std::time::Duration::from_secs(29 * 60));
+        if busy.get("/me").await.status() == StatusCode::UNAUTHORIZED {
+            break;
+        }
+    }
+    // 25 × 29 min > 12 h: the session ended although it was never idle.
+    assert_eq!(busy.get("/me").await.status(), StatusCode::UNAUTHORIZED);
+}

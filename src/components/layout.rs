@@ -1,0 +1,136 @@
+//! The frame around every page: skip link, top bar (brand, language, sign out), the offline
+//! banner, the account navigation once signed in, and `<main>`.
+
+use leptos::{ev, prelude::*};
+use leptos_router::{components::A, hooks::use_location};
+use wasm_bindgen::JsCast;
+
+use crate::{
+    auth::use_auth,
+    components::online::use_online,
+    i18n::{Lang, use_i18n},
+    routes::Page,
+};
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let signed_in = Memo::new(move |_| auth.me().is_some());
+    let skip_to_main = |event: ev::MouseEvent| {
+        event.prevent_default();
+        if let Some(main) = document()
+            .get_element_by_id("main")
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
+    };
+    view! {
+        <a class="skip-link" href="#main" on:click=skip_to_main>
+            {move || i18n.t().skip_to_content}
+        </a>
+        <header class="topbar">
+            <a class="brand" href=Page::PersonalInfo.path()>
+                <Logo />
+                <span>{move || i18n.t().brand}</span>
+            </a>
+            <div class="topbar-actions">
+                <LanguageSwitch />
+                <Show when=move || signed_in.get()>
+                    <A href=Page::SignOut.path() attr:class="topbar-link">
+                        {move || i18n.t().sign_out}
+                    </A>
+                </Show>
+            </div>
+        </header>
+        <OfflineBanner />
+        <div class="shell" class:with-nav=move || signed_in.get()>
+            <Show when=move || signed_in.get()>
+                <AccountNav />
+            </Show>
+            <main id="main" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+        <footer class="footer">
+            <p>{move || i18n.t().footer_note}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Logo() -> impl IntoView {
+    view! {
+        <svg class="logo" viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="9" fill="var(--brand)"></rect>
+            <path d="M10 22V10h12M10 16h9" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round"></path>
+        </svg>
+    }
+}
+
+/// English / 简体中文, each named in its own language so anyone can find theirs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="language-switch" role="group" aria-label=move || i18n.t().language>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    view! {
+                        <button
+                            type="button"
+                            lang=lang.tag()
+                            aria-pressed=move || (i18n.lang() == lang).to_string()
+                            on:click=move |_| i18n.set(lang)
+                        >
+                            {lang.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn OfflineBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let online = use_online();
+    view! {
+        <div class="offline-banner" role="status" hidden=move || online.get()>
+            <strong>{move || i18n.t().offline_title}</strong>
+            " "
+            {move || i18n.t().offline_body}
+        </div>
+    }
+}
+
+#[component]
+fn AccountNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let link = move |page: Page, label: fn(&'static crate::i18n::Strings) -> &'static str| {
+        let current = move || location.pathname.get() == page.path();
+        view! {
+            <li>
+                <a
+                    href=page.path()
+                    aria-current=move || current().then_some("page")
+                    class:danger-link=page == Page::CloseAccount
+                >
+                    {move || label(i18n.t())}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="account-nav" aria-label=move || i18n.t().account_nav>
+            <ul>
+                {link(Page::PersonalInfo, |t| t.personal_info_title)}
+                {link(Page::CloseAccount, |t| t.close_account_title)}
+            </ul>
+        </nav>
+    }
+}

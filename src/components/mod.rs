@@ -1,0 +1,11 @@
+//! Reusable pieces of UI. They take signals and callbacks; only pages talk to the API.
+
+pub mod error_summary;
+pub mod layout;
+pub mod online;
+pub mod page_heading;
+pub mod require_sign_in;
+
+pub use error_summary::{ErrorSummary, FieldError};
+pub use page_heading::PageHeading;
+pub use require_sign_in::RequireSignIn;

@@ -1,0 +1,60 @@
+//! Shows its children only to a signed-in person; anyone else goes to sign in and comes back.
+
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_location, use_navigate},
+};
+
+use crate::{
+    auth::{AuthState, use_auth},
+    i18n::use_i18n,
+    routes::Page,
+};
+
+#[component]
+pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let location = use_location();
+    let navigate = use_navigate();
+    let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
+    Effect::new(move || {
+        if auth.state.get() != AuthState::SignedOut {
+            return;
+        }
+        let path = location.pathname.get_untracked();
+        // Signing out navigates to sign-in itself; this page may still be tearing down.
+        if path == Page::SignIn.path() {
+            return;
+        }
+        let search = location.search.get_untracked();
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        navigate(
+            &Page::sign_in_then(&here),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    });
+    move || {
+        if signed_in.get() {
+            children().into_any()
+        } else {
+            view! {
+                <div class="card skeleton" aria-busy="true">
+                    <p class="visually-hidden">{move || i18n.t().loading}</p>
+                    <div class="skeleton-line wide"></div>
+                    <div class="skeleton-line"></div>
+                    <div class="skeleton-line"></div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Dates and region names in the person's language, through the browser's `Intl`.
+
+use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::i18n::Lang;
+
+fn locales(lang: Lang) -> Array {
+    Array::of1(&JsValue::from_str(lang.tag()))
+}
+
+/// A long date such as "14 March 2019" / "2019年3月14日" from an RFC 3339 timestamp.
+pub fn long_date(lang: Lang, rfc3339: &str) -> String {
+    let date = Date::new(&JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let format = Intl::DateTimeFormat::new(&locales(lang), &options).format();
+    format
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| rfc3339.to_owned())
+}
+
+/// The region's name in the person's language ("United States" / "美国"), or its code when
+/// the browser cannot name it.
+pub fn region_name(lang: Lang, code: &str) -> String {
+    let named = || -> Option<String> {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: Function = Reflect::get(&intl, &"DisplayNames".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let options = Object::new();
+        Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
+        let names = Reflect::construct(&constructor, &Array::of2(&locales(lang), &options)).ok()?;
+        let of: Function = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
+        of.call1(&names, &JsValue::from_str(code)).ok()?.as_string()
+    };
+    named().unwrap_or_else(|| code.to_owned())
+}

@@ -1,0 +1,121 @@
+//! Languages: English and Simplified Chinese, strings generated from `locales/*.json`.
+
+use leptos::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/strings.rs"));
+
+const STORAGE_KEY: &str = "farewell-lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    /// BCP 47 tag, as used by `<html lang>`, `Intl` and the API.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::ZhCn => "zh-CN",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let tag = tag.to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Self::ZhCn)
+        } else if tag.starts_with("en") {
+            Some(Self::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language's own name, so a person who cannot read the current one finds theirs.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::ZhCn => "简体中文",
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Self::En => &EN,
+            Self::ZhCn => &ZH_CN,
+        }
+    }
+}
+
+/// The language context: a signal every view reads strings through.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Starts from the remembered choice, else the browser's language, else English.
+    pub fn new() -> Self {
+        let remembered = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|tag| Lang::from_tag(&tag));
+        let browser = || {
+            window()
+                .navigator()
+                .language()
+                .and_then(|tag| Lang::from_tag(&tag))
+        };
+        let lang = remembered.or_else(browser).unwrap_or(Lang::En);
+        let i18n = Self {
+            lang: RwSignal::new(lang),
+        };
+        Effect::new(move || {
+            let tag = i18n.lang.get().tag();
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", tag);
+            }
+        });
+        i18n
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The strings of the current language (tracked: views re-render on a switch).
+    pub fn t(&self) -> &'static Strings {
+        self.lang.get().strings()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        }
+        self.lang.set(lang);
+    }
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// Fills `{name}` placeholders in a translated string.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}

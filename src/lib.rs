@@ -1,0 +1,10 @@
+//! Farewell's web app: sign in, personal info, and closing an account (or signing out).
+
+pub mod api_client;
+pub mod app;
+pub mod auth;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod routes;

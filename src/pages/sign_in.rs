@@ -1,0 +1,184 @@
+//! `/signin`: email or phone plus password. Any wrong pair gets the same message, so the form
+//! never tells anyone whether an account exists.
+
+use farewell_api::{ProblemCode, SignInRequest};
+use leptos::{ev, prelude::*};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::{
+    api_client::{self, ApiError},
+    auth::{AuthState, use_auth},
+    components::{
+        ErrorSummary, FieldError, PageHeading, error_summary::error_for, online::use_online,
+    },
+    i18n::{fill, use_i18n},
+    routes::{Page, safe_next},
+};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let online = use_online();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let signed_out_notice = query.with_untracked(|q| q.get("signed_out").is_some());
+
+    // Signed in (now or already): go where the person was heading.
+    Effect::new(move || {
+        if let AuthState::SignedIn(_) = auth.state.get() {
+            let next = safe_next(query.with_untracked(|q| q.get("next")))
+                .replace(Page::SignOut.path(), Page::PersonalInfo.path());
+            navigate(&next, Default::default());
+        }
+    });
+
+    let submit = Action::new_local(|request: &SignInRequest| {
+        let request = request.clone();
+        async move { api_client::sign_in(&request).await }
+    });
+    Effect::new(move || match submit.value().get() {
+        Some(Ok(me)) => auth.signed_in(me),
+        Some(Err(error)) => {
+            password.set(String::new());
+            errors.set(vec![sign_in_error(error)]);
+        }
+        None => {}
+    });
+
+    let blocked_reason = Memo::new(move |_| {
+        let t = i18n.t();
+        if !online.get() {
+            Some(t.offline_submit_reason)
+        } else if login.with(|l| l.trim().is_empty()) || password.with(String::is_empty) {
+            Some(t.signin_fill_both)
+        } else {
+            None
+        }
+    });
+
+    let on_submit = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        if submit.pending().get_untracked() || !online.0.get_untracked() {
+            return;
+        }
+        let mut missing = Vec::new();
+        if login.with_untracked(|l| l.trim().is_empty()) {
+            missing.push(FieldError::new("login", |t| t.signin_login_missing));
+        }
+        if password.with_untracked(String::is_empty) {
+            missing.push(FieldError::new("password", |t| t.signin_password_missing));
+        }
+        if !missing.is_empty() {
+            errors.set(missing);
+            return;
+        }
+        submit.dispatch(SignInRequest {
+            login: login.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        });
+    };
+
+    let field_error = move |field: &'static str| move || error_for(&errors.get(), field, i18n.t());
+    let described_by = move |field: &'static str, hint: Option<&'static str>| {
+        move || {
+            let error = errors.with(|e| e.iter().any(|e| e.field == field));
+            let ids: Vec<String> = hint
+                .map(str::to_owned)
+                .into_iter()
+                .chain(error.then(|| format!("{field}-error")))
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            errors
+                .with(|e| e.iter().any(|e| e.field == field))
+                .then_some("true")
+        }
+    };
+
+    view! {
+        <div class="card narrow">
+            <PageHeading
+                text=Signal::derive(move || i18n.t().signin_title.to_owned())
+                error=Signal::derive(move || !errors.with(Vec::is_empty))
+            />
+            <p class="lead">{move || i18n.t().signin_lead}</p>
+            <Show when=move || signed_out_notice>
+                <p class="notice" role="status">{move || i18n.t().signed_out_notice}</p>
+            </Show>
+            <ErrorSummary errors=errors />
+            <form novalidate on:submit=on_submit>
+                <div class="field" class:field-invalid=move || invalid("login")().is_some()>
+                    <label for="login">{move || i18n.t().signin_login_label}</label>
+                    <p class="hint" id="login-hint">{move || i18n.t().signin_login_hint}</p>
+                    <p class="field-error" id="login-error" hidden=move || field_error("login")().is_none()>
+                        {field_error("login")}
+                    </p>
+                    <input
+                        id="login"
+                        name="login"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        aria-describedby=described_by("login", Some("login-hint"))
+                        aria-invalid=invalid("login")
+                        prop:value=login
+                        on:input=move |ev| login.set(event_target_value(&ev))
+                    />
+                </div>
+                <div class="field" class:field-invalid=move || invalid("password")().is_some()>
+                    <label for="password">{move || i18n.t().signin_password_label}</label>
+                    <p class="field-error" id="password-error" hidden=move || field_error("password")().is_none()>
+                        {field_error("password")}
+                    </p>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        aria-describedby=described_by("password", None)
+                        aria-invalid=invalid("password")
+                        prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </div>
+                <button
+                    type="submit"
+                    class="button primary"
+                    aria-disabled=move || blocked_reason.get().is_some().to_string()
+                    aria-describedby="signin-blocked"
+                >
+                    {move || if submit.pending().get() { i18n.t().signin_pending } else { i18n.t().signin_button }}
+                </button>
+                <p class="blocked-reason" id="signin-blocked" aria-live="polite">
+                    {move || blocked_reason.get()}
+                </p>
+            </form>
+        </div>
+    }
+}
+
+/// What the person is told after a failed attempt, attached to the field to fix.
+fn sign_in_error(error: ApiError) -> FieldError {
+    match error {
+        ApiError::Problem(problem) if problem.code == ProblemCode::TooManyRequests => {
+            let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
+            FieldError::with("login", move |t| {
+                fill(t.signin_throttled, &[("minutes", &minutes)])
+            })
+        }
+        ApiError::Problem(problem) if problem.status == 401 || problem.status == 422 => {
+            FieldError::new("login", |t| t.signin_invalid)
+        }
+        ApiError::Network => FieldError::new("login", |t| t.error_network),
+        ApiError::Problem(_) => FieldError::new("login", |t| t.error_unexpected),
+    }
+}

@@ -1,0 +1,82 @@
+//! `/signout`: sign out of this browser or everywhere. Either way the account stays.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::{
+    api_client::{self, ApiError},
+    auth::use_auth,
+    components::{ErrorSummary, FieldError, PageHeading},
+    i18n::use_i18n,
+    routes::Page,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    ThisBrowser,
+    Everywhere,
+}
+
+#[component]
+pub fn SignOut() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+
+    let sign_out = Action::new_local(|scope: &Scope| {
+        let scope = *scope;
+        async move {
+            match scope {
+                Scope::ThisBrowser => api_client::sign_out().await,
+                Scope::Everywhere => api_client::sign_out_everywhere().await,
+            }
+        }
+    });
+    let finish = move || {
+        navigate(
+            &format!("{}?signed_out=1", Page::SignIn.path()),
+            Default::default(),
+        );
+        auth.signed_out();
+    };
+    Effect::new(move || match sign_out.value().get() {
+        // A session that already ended is as good as signed out.
+        Some(Ok(())) => finish(),
+        Some(Err(error)) if error.is_unauthenticated() => finish(),
+        Some(Err(ApiError::Network)) => {
+            errors.set(vec![FieldError::new("sign-out-here", |t| t.error_network)])
+        }
+        Some(Err(_)) => errors.set(vec![FieldError::new("sign-out-here", |t| {
+            t.error_unexpected
+        })]),
+        None => {}
+    });
+    let run = move |scope: Scope| {
+        move |_| {
+            if !sign_out.pending().get_untracked() {
+                sign_out.dispatch(scope);
+            }
+        }
+    };
+
+    view! {
+        <div class="card narrow">
+            <PageHeading
+                text=Signal::derive(move || i18n.t().sign_out_title.to_owned())
+                error=Signal::derive(move || !errors.with(Vec::is_empty))
+            />
+            <ErrorSummary errors=errors />
+            <p class="lead">{move || i18n.t().sign_out_keeps_account}</p>
+            <div class="button-group">
+                <button id="sign-out-here" type="button" class="button primary" on:click=run(Scope::ThisBrowser)>
+                    {move || i18n.t().sign_out_this_browser}
+                </button>
+                <button type="button" class="button secondary" on:click=run(Scope::Everywhere)>
+                    {move || i18n.t().sign_out_everywhere}
+                </button>
+            </div>
+            <p class="hint">{move || i18n.t().sign_out_everywhere_hint}</p>
+        </div>
+    }
+}

@@ -1,0 +1,160 @@
+//! Builds the web app into `dist/`: trunk in release mode, the boot script moved out of
+//! `index.html` (our CSP allows no inline script), and brotli/gzip copies of every asset.
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+    time::SystemTime,
+};
+
+use anyhow::Context;
+
+use crate::{
+    process::{cmd, run},
+    root, step,
+};
+
+/// Inputs whose change means the app must be rebuilt.
+const SOURCES: [&str; 9] = [
+    "src",
+    "style",
+    "locales",
+    "assets",
+    "api/src",
+    "index.html",
+    "Trunk.toml",
+    "Cargo.toml",
+    "Cargo.lock",
+];
+const STAMP: &str = ".build-stamp";
+
+/// Builds `dist/` unless it is newer than every source.
+pub fn build() -> anyhow::Result<()> {
+    let root = root();
+    let dist = root.join("dist");
+    if newest(&SOURCES.map(|s| root.join(s)))? <= modified(&dist.join(STAMP)) {
+        println!("dist/ is up to date");
+        return Ok(());
+    }
+    step("building the web app (trunk build --release)");
+    run(cmd("cargo").args(["fetch", "--locked"]))?;
+    run(cmd("trunk").args(["build", "--release", "--offline"]))?;
+    move_inline_scripts(&dist)?;
+    compress(&dist)?;
+    fs::write(dist.join(STAMP), "")?;
+    println!(
+        "first load: {:.1} KB brotli",
+        first_load_brotli_bytes(&dist)? as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Trunk writes its boot code inline; a CSP without `unsafe-inline` would block it, so it
+/// moves into a content-named file referenced by `src`.
+fn move_inline_scripts(dist: &Path) -> anyhow::Result<()> {
+    let index_path = dist.join("index.html");
+    let mut html = fs::read_to_string(&index_path)?;
+    const OPEN: &str = "<script type=\"module\">";
+    while let Some(start) = html.find(OPEN) {
+        let body_start = start + OPEN.len();
+        let end = html[body_start..]
+            .find("</script>")
+            .context("unterminated inline script in index.html")?
+            + body_start;
+        let script = html[body_start..end].to_owned();
+        let name = format!("boot-{:016x}.js", fnv1a(script.as_bytes()));
+        fs::write(dist.join(&name), script.trim())?;
+        html.replace_range(
+            start..end + "</script>".len(),
+            &format!("<script type=\"module\" src=\"/{name}\"></script>"),
+        );
+    }
+    fs::write(index_path, html)?;
+    Ok(())
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("html" | "js" | "wasm" | "css" | "svg" | "json")
+    )
+}
+
+/// Writes `.br` and `.gz` next to every text or wasm asset, for `precompressed_br()`.
+fn compress(dist: &Path) -> anyhow::Result<()> {
+    for path in files(dist)?.into_iter().filter(|p| compressible(p)) {
+        let data = fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 24,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)?;
+        }
+        fs::write(with_suffix(&path, "br"), br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        fs::write(with_suffix(&path, "gz"), gz.finish()?)?;
+    }
+    Ok(())
+}
+
+/// Bytes a first visit downloads: every brotli asset (html, js, wasm, css; not the icon).
+pub fn first_load_brotli_bytes(dist: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for path in files(dist)? {
+        let name = path.to_string_lossy();
+        if name.ends_with(".br") && !name.contains("favicon") {
+            total += fs::metadata(&path)?.len();
+        }
+    }
+    Ok(total)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+fn modified(path: &Path) -> SystemTime {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// The newest modification time under `paths` (files and folders, recursively).
+fn newest(paths: &[PathBuf]) -> anyhow::Result<SystemTime> {
+    let mut latest = SystemTime::UNIX_EPOCH;
+    for path in paths {
+        if path.is_dir() {
+            latest = latest.max(newest(&files(path)?)?);
+        } else {
+            latest = latest.max(modified(path));
+        }
+    }
+    Ok(latest)
+}

@@ -1,0 +1,46 @@
+//! `cargo xtask <command>`: the only commands a newcomer needs.
+
+mod app;
+mod e2e;
+mod process;
+mod serve;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  serve   install missing tools, build the app, start it with demo data
+  test    install what tests need and run every test
+  dev     live-reloading app (trunk serve) in front of the API server";
+
+fn main() {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "serve" => serve::serve(),
+        "test" => test::test(),
+        "dev" => serve::dev(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(err) = result {
+        eprintln!("\nxtask {command} failed: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root: xtask lives one folder below it.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+fn step(title: &str) {
+    println!("\n==> {title}");
+}

@@ -1,0 +1,57 @@
+//! `cargo xtask test`: every check CI runs, in order of how fast they fail.
+
+use crate::{
+    app, e2e,
+    process::{cmd, run},
+    step, tools,
+};
+
+pub fn test() -> anyhow::Result<()> {
+    tools::ensure_test_tools()?;
+
+    step("cargo fmt --check");
+    run(cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+
+    step("cargo clippy (native and wasm)");
+    run(cmd("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cmd("cargo").args([
+        "clippy",
+        "--package",
+        "farewell",
+        "--all-targets",
+        "--locked",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("native tests (unit, API against a spawned server)");
+    run(cmd("cargo").args(["test", "--workspace", "--locked"]))?;
+
+    step("wasm-bindgen-test in headless Chromium");
+    run(cmd("cargo")
+        .args([
+            "test",
+            "--package",
+            "farewell",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER))?;
+
+    app::build()?;
+    e2e::end_to_end()?;
+    println!("\nall tests passed");
+    Ok(())
+}

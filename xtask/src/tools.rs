@@ -1,0 +1,115 @@
+//! Installs what builds and tests need on a fresh Debian machine, skipping what is present.
+//! Versions are pinned: trunk 0.21.14 (newer needs a newer rustc), wasm-bindgen-cli exactly
+//! as in Cargo.lock, binaryen from npm (Debian's is too old), Chromium from Debian.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::{
+    process::{cmd, output, run},
+    root, step,
+};
+
+const TRUNK_VERSION: &str = "0.21.14";
+
+/// Tools to build the web app.
+pub fn ensure_build_tools() -> anyhow::Result<()> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    let bindgen = locked_version("wasm-bindgen")?;
+    // Without --locked: its own lock file pins a crate version the registry here lacks.
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, false)?;
+    ensure_npm_packages(&root().join("tools"))?;
+    Ok(())
+}
+
+/// Tools to run the browser tests as well.
+pub fn ensure_test_tools() -> anyhow::Result<()> {
+    ensure_build_tools()?;
+    ensure_chromium()?;
+    ensure_npm_packages(&root().join("e2e"))?;
+    Ok(())
+}
+
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed =
+        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        step("installing the wasm32-unknown-unknown target");
+        run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> anyhow::Result<()> {
+    let current = output(cmd(binary).arg("--version")).unwrap_or_default();
+    if current.split_whitespace().any(|word| word == version) {
+        return Ok(());
+    }
+    step(&format!(
+        "installing {krate} {version} (a few minutes, once)"
+    ));
+    let mut install = cmd("cargo");
+    install.args(["install", krate, "--version", version, "--force"]);
+    if locked {
+        install.arg("--locked");
+    }
+    run(&mut install)
+}
+
+/// The version of `package` that Cargo.lock pins.
+fn locked_version(package: &str) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .with_context(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').context("Cargo.lock is malformed")? + start;
+    Ok(lock[start..end].to_owned())
+}
+
+fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
+        (Ok(lock), Ok(installed)) => installed.modified()? >= lock.modified()?,
+        _ => false,
+    };
+    if !fresh {
+        step(&format!("installing npm packages in {}", dir.display()));
+        run(cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(dir))?;
+    }
+    Ok(())
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    step("installing Chromium and ChromeDriver from Debian");
+    if output(cmd("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
+        bail!("Chromium is missing; run as root or `apt-get install chromium chromium-driver`");
+    }
+    run(cmd("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(cmd("apt-get")
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
