@@ -49,10 +49,10 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
     let summary = NodeRef::<Div>::new();
     // Every failed submit sets the errors again, so focus returns here each time.
     Effect::new(move || {
-        if !errors.get().is_empty() {
-            if let Some(el) = summary.get_untracked() {
-                let _ = el.focus();
-            }
+        if !errors.get().is_empty()
+            && let Some(el) = summary.get_untracked()
+        {
+            let _ = el.focus();
         }
     });
     let items = move || {
