@@ -3,9 +3,18 @@
 //! Request types reject unknown fields so a typo in a client is a `400`, not a silently
 //! ignored value. Timestamps travel as RFC 3339 strings; the app localizes them.
 
+pub mod deletion;
+pub mod devices;
+pub mod inventory;
 pub mod problem;
 pub mod session;
 
+pub use deletion::{
+    Acknowledgements, ChecklistItem, DeletionState, DeletionStatus, ItemId, ItemKind, TermsRequest,
+    WizardStep,
+};
+pub use devices::{Device, DeviceKind, PasswordConfirmation};
+pub use inventory::{Inventory, Money};
 pub use problem::{Problem, ProblemCode};
 pub use session::{AccountState, Me, SignInRequest};
 

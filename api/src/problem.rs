@@ -18,6 +18,10 @@ pub enum ProblemCode {
     NotFound,
     MethodNotAllowed,
     TooManyRequests,
+    /// A later step was asked for while an earlier one is unfinished; see `unmet`.
+    StepOutOfOrder,
+    /// A device action that must wait for another (Find My Device is still on).
+    FindMyDeviceOn,
     Conflict,
     Internal,
     Unavailable,
@@ -36,6 +40,9 @@ pub struct Problem {
     /// Per-field messages for forms: `{field name: message}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// What is still missing before this request can succeed (checklist item or step ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmet: Vec<String>,
     /// Seconds until a throttled request may be retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,

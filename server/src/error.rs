@@ -25,6 +25,15 @@ pub enum AppError {
     BadRequest { status: StatusCode, detail: String },
     #[error("form fields are invalid")]
     Validation(BTreeMap<String, String>),
+    /// The password typed to confirm a sensitive change is wrong.
+    #[error("the password is wrong")]
+    WrongPassword,
+    /// A later step was asked for while earlier ones are unfinished.
+    #[error("unfinished: {0:?}")]
+    StepOutOfOrder(Vec<String>),
+    /// A device cannot be signed out while Find My Device is on.
+    #[error("find my device is on")]
+    FindMyDeviceOn,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -68,6 +77,21 @@ impl AppError {
                 C::Validation,
                 "Some answers need fixing",
             ),
+            Self::WrongPassword => (
+                StatusCode::UNAUTHORIZED,
+                C::InvalidCredentials,
+                "The password is incorrect",
+            ),
+            Self::StepOutOfOrder(_) => (
+                StatusCode::CONFLICT,
+                C::StepOutOfOrder,
+                "Finish the earlier steps first",
+            ),
+            Self::FindMyDeviceOn => (
+                StatusCode::CONFLICT,
+                C::FindMyDeviceOn,
+                "Turn off Find My Device on this device first",
+            ),
             Self::NotFound => (StatusCode::NOT_FOUND, C::NotFound, "Not found"),
             Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -94,9 +118,17 @@ impl IntoResponse for AppError {
             Self::BadRequest { detail, .. } => Some(detail.clone()),
             _ => None,
         };
-        let fields = match self {
-            Self::Validation(fields) => fields,
-            _ => BTreeMap::new(),
+        let (fields, unmet) = match self {
+            Self::Validation(fields) => (fields, Vec::new()),
+            Self::WrongPassword => (
+                BTreeMap::from([(
+                    "password".to_owned(),
+                    "The password is incorrect".to_owned(),
+                )]),
+                Vec::new(),
+            ),
+            Self::StepOutOfOrder(unmet) => (BTreeMap::new(), unmet),
+            _ => (BTreeMap::new(), Vec::new()),
         };
         let problem = Problem {
             kind: "about:blank".to_owned(),
@@ -105,6 +137,7 @@ impl IntoResponse for AppError {
             code,
             detail,
             fields,
+            unmet,
             retry_after: None,
         };
         let mut response = (status, Json(problem)).into_response();

@@ -11,3 +11,14 @@ pub struct AppState {
     pub passwords: Passwords,
     pub config: Arc<Config>,
 }
+
+impl AppState {
+    /// Records a security event of a signed-in account in the audit log.
+    pub async fn audit(
+        &self,
+        account: &crate::domain::AccountId,
+        event: crate::store::audit::Event,
+    ) -> sqlx::Result<()> {
+        crate::store::audit::record(&self.db, self.clock.unix(), Some(account), event, None).await
+    }
+}

@@ -1,6 +1,7 @@
 //! Domain newtypes: once constructed, a value is valid.
 
 pub mod account_id;
+pub mod checklist;
 pub mod email;
 pub mod login;
 pub mod phone;

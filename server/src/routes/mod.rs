@@ -1,13 +1,16 @@
 //! The `/api/v1` router: one module per resource.
 
+pub mod deletion;
+pub mod devices;
 pub mod health;
+pub mod inventory;
 pub mod me;
 pub mod session;
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
 };
 
 use crate::{error::AppError, state::AppState};
@@ -22,6 +25,19 @@ pub fn api_router() -> Router<AppState> {
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/sessions", delete(session::sign_out_everywhere))
         .route("/me", get(me::me))
+        .route("/inventory", get(inventory::inventory))
+        .route("/devices", get(devices::list))
+        .route("/devices/{id}/sign-out", post(devices::sign_out))
+        .route(
+            "/devices/{id}/find-my-device/off",
+            post(devices::find_my_device_off),
+        )
+        .route("/deletion", get(deletion::state).post(deletion::start))
+        .route(
+            "/deletion/acknowledgements",
+            put(deletion::acknowledgements),
+        )
+        .route("/deletion/terms", put(deletion::terms))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

@@ -52,7 +52,10 @@ pub async fn find(db: &Db, id: &AccountId) -> sqlx::Result<Option<AccountRow>> {
         .await
 }
 
-pub async fn insert(db: &Db, account: &NewAccount<'_>) -> sqlx::Result<()> {
+pub async fn insert(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &NewAccount<'_>,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO accounts (id, email, phone, password_hash, name, region, language, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

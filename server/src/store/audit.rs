@@ -10,6 +10,12 @@ pub enum Event {
     SignInFailed,
     SignOut,
     SignOutEverywhere,
+    DeviceSignedOut,
+    FindMyDeviceOff,
+    FindMyDeviceOffRefused,
+    DeletionStarted,
+    DeletionAcknowledged,
+    DeletionTermsAccepted,
 }
 
 impl Event {
@@ -19,6 +25,12 @@ impl Event {
             Self::SignInFailed => "sign_in_failed",
             Self::SignOut => "sign_out",
             Self::SignOutEverywhere => "sign_out_everywhere",
+            Self::DeviceSignedOut => "device_signed_out",
+            Self::FindMyDeviceOff => "find_my_device_off",
+            Self::FindMyDeviceOffRefused => "find_my_device_off_refused",
+            Self::DeletionStarted => "deletion_started",
+            Self::DeletionAcknowledged => "deletion_acknowledged",
+            Self::DeletionTermsAccepted => "deletion_terms_accepted",
         }
     }
 }

@@ -2,6 +2,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod deletion;
+pub mod devices;
+pub mod inventory;
 pub mod sessions;
 
 use std::{str::FromStr, time::Duration};

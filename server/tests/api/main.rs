@@ -1,5 +1,7 @@
 //! Black-box API tests: a spawned server on a free port, a fresh SQLite file per test, real HTTP.
 
+mod deletion;
+mod devices;
 mod hardening;
 mod helpers;
 mod session;

@@ -1,0 +1,28 @@
+//! `GET /inventory`: what an account holds, per category — what closing it would erase.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in minor units (cents, fen) and its ISO 4217 currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub photos: u32,
+    pub photo_bytes: u64,
+    pub contacts: u32,
+    pub notes: u32,
+    pub messages: u32,
+    pub devices: u32,
+    pub purchases: u32,
+    /// Warranties still running today.
+    pub active_warranties: u32,
+    pub wallet: Money,
+    /// Forum posts are anonymized, not deleted.
+    pub forum_posts: u32,
+    /// Names of third-party apps that use "Sign in with" this account.
+    pub third_party_apps: Vec<String>,
+}

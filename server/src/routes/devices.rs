@@ -1,0 +1,87 @@
+//! Linked devices and their fixes: remote sign-out, and turning Find My Device off.
+//!
+//! A device with Find My Device on cannot be signed out remotely — it would leave the phone
+//! locked to an account that is about to disappear. Turning it off needs the password again,
+//! because it is exactly what a thief with a stolen session would want.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use farewell_api::{Device, PasswordConfirmation};
+
+use crate::{
+    error::{AppError, AppResult},
+    extract::{AppJson, CurrentSession},
+    state::AppState,
+    store::{self, audit::Event},
+};
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: CurrentSession,
+) -> AppResult<Json<Vec<Device>>> {
+    let rows = store::devices::list(&state.db, &session.account_id).await?;
+    let devices = rows
+        .iter()
+        .map(|row| row.to_wire())
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Json(devices))
+}
+
+/// Signs one device out. Repeating it is harmless; with Find My Device on it is `409`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<Device>> {
+    let device = store::devices::find(&state.db, &session.account_id, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if device.find_my_device {
+        return Err(AppError::FindMyDeviceOn);
+    }
+    if store::devices::sign_out(&state.db, &session.account_id, &id).await? && device.signed_in {
+        state
+            .audit(&session.account_id, Event::DeviceSignedOut)
+            .await?;
+    }
+    current(&state, &session, &id).await
+}
+
+/// Turns Find My Device off after checking the password; a wrong one changes nothing.
+pub async fn find_my_device_off(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<PasswordConfirmation>,
+) -> AppResult<Json<Device>> {
+    store::devices::find(&state.db, &session.account_id, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account = store::accounts::find(&state.db, &session.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !state
+        .passwords
+        .verify(Some(account.password_hash), request.password)
+        .await?
+    {
+        state
+            .audit(&session.account_id, Event::FindMyDeviceOffRefused)
+            .await?;
+        return Err(AppError::WrongPassword);
+    }
+    store::devices::turn_off_find_my_device(&state.db, &session.account_id, &id).await?;
+    state
+        .audit(&session.account_id, Event::FindMyDeviceOff)
+        .await?;
+    current(&state, &session, &id).await
+}
+
+async fn current(state: &AppState, session: &CurrentSession, id: &str) -> AppResult<Json<Device>> {
+    let device = store::devices::find(&state.db, &session.account_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(device.to_wire()?))
+}

@@ -1,0 +1,15 @@
+//! `GET /inventory`: what the account holds, per category.
+
+use axum::{Json, extract::State};
+use farewell_api::Inventory;
+
+use crate::{error::AppResult, extract::CurrentSession, state::AppState, store};
+
+pub async fn inventory(
+    State(state): State<AppState>,
+    session: CurrentSession,
+) -> AppResult<Json<Inventory>> {
+    let inventory =
+        store::inventory::inventory(&state.db, &session.account_id, state.clock.unix()).await?;
+    Ok(Json(inventory))
+}
