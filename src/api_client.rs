@@ -1,6 +1,9 @@
 //! The one typed client of the `/api/v1` JSON API. Only pages call it.
 
-use farewell_api::{API_PREFIX, CSRF_HEADER, CSRF_HEADER_VALUE, Me, Problem, SignInRequest};
+use farewell_api::{
+    API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, DeletionState, Device, Inventory,
+    Me, PasswordConfirmation, Problem, SignInRequest, TermsRequest,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -13,8 +16,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The session is gone (expired, signed out elsewhere): sign in again.
     pub fn is_unauthenticated(&self) -> bool {
-        matches!(self, Self::Problem(p) if p.status == 401)
+        matches!(self, Self::Problem(p) if p.code == farewell_api::ProblemCode::Unauthenticated)
+    }
+
+    pub fn code(&self) -> Option<farewell_api::ProblemCode> {
+        match self {
+            Self::Problem(p) => Some(p.code),
+            Self::Network => None,
+        }
     }
 }
 
@@ -47,6 +58,7 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
                 code: farewell_api::ProblemCode::Internal,
                 detail: None,
                 fields: Default::default(),
+                unmet: Vec::new(),
                 retry_after: None,
             }
         }),
@@ -85,4 +97,53 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     send(write(Request::delete(&url("/sessions"))).build())
         .await
         .map(drop)
+}
+
+pub async fn inventory() -> Result<Inventory, ApiError> {
+    json(Request::get(&url("/inventory")).build()).await
+}
+
+pub async fn devices() -> Result<Vec<Device>, ApiError> {
+    json(Request::get(&url("/devices")).build()).await
+}
+
+pub async fn sign_out_device(id: &str) -> Result<Device, ApiError> {
+    let path = format!("/devices/{}/sign-out", js_sys::encode_uri_component(id));
+    json(write(Request::post(&url(&path))).build()).await
+}
+
+pub async fn turn_off_find_my_device(id: &str, password: String) -> Result<Device, ApiError> {
+    let path = format!(
+        "/devices/{}/find-my-device/off",
+        js_sys::encode_uri_component(id)
+    );
+    json(with_body(
+        Request::post(&url(&path)),
+        &PasswordConfirmation { password },
+    ))
+    .await
+}
+
+pub async fn deletion() -> Result<DeletionState, ApiError> {
+    json(Request::get(&url("/deletion")).build()).await
+}
+
+pub async fn start_deletion() -> Result<DeletionState, ApiError> {
+    json(write(Request::post(&url("/deletion"))).build()).await
+}
+
+pub async fn acknowledge(ticks: &Acknowledgements) -> Result<DeletionState, ApiError> {
+    json(with_body(
+        Request::put(&url("/deletion/acknowledgements")),
+        ticks,
+    ))
+    .await
+}
+
+pub async fn accept_terms(accepted: bool) -> Result<DeletionState, ApiError> {
+    json(with_body(
+        Request::put(&url("/deletion/terms")),
+        &TermsRequest { accepted },
+    ))
+    .await
 }

@@ -11,8 +11,8 @@ use crate::{
     components::{RequireSignIn, layout::Layout, online::Online},
     i18n::I18n,
     pages::{
-        close_account::CloseAccount, not_found::NotFound, personal_info::PersonalInfo,
-        sign_in::SignIn, sign_out::SignOut,
+        close_account::CloseAccount, devices::Devices, not_found::NotFound,
+        personal_info::PersonalInfo, sign_in::SignIn, sign_out::SignOut,
     },
     routes::Page,
 };
@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path=Page::PersonalInfo.path() /> } />
                     <Route path=path!("/signin") view=SignIn />
                     <Route path=path!("/account") view=|| view! { <RequireSignIn><PersonalInfo /></RequireSignIn> } />
+                    <Route path=path!("/account/devices") view=|| view! { <RequireSignIn><Devices /></RequireSignIn> } />
                     <Route path=path!("/account/close") view=|| view! { <RequireSignIn><CloseAccount /></RequireSignIn> } />
                     <Route path=path!("/signout") view=|| view! { <RequireSignIn><SignOut /></RequireSignIn> } />
                 </Routes>

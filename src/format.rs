@@ -42,3 +42,54 @@ pub fn region_name(lang: Lang, code: &str) -> String {
     };
     named().unwrap_or_else(|| code.to_owned())
 }
+
+fn number_format(lang: Lang, options: &[(&str, JsValue)], value: f64) -> Option<String> {
+    let opts = Object::new();
+    for (key, v) in options {
+        Reflect::set(&opts, &JsValue::from_str(key), v).ok()?;
+    }
+    let format = Intl::NumberFormat::new(&locales(lang), &opts).format();
+    format
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()?
+        .as_string()
+}
+
+/// A count with the language's digit grouping: "1,234".
+pub fn count(lang: Lang, n: u32) -> String {
+    number_format(lang, &[], f64::from(n)).unwrap_or_else(|| n.to_string())
+}
+
+/// A size such as "1.2 MB" or "980 kB", in the language's number format.
+pub fn bytes(lang: Lang, bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1_000_000_000 => (b as f64 / 1e9, "gigabyte"),
+        b if b >= 1_000_000 => (b as f64 / 1e6, "megabyte"),
+        b if b >= 1_000 => (b as f64 / 1e3, "kilobyte"),
+        b => (b as f64, "byte"),
+    };
+    number_format(
+        lang,
+        &[
+            ("style", "unit".into()),
+            ("unit", unit.into()),
+            ("maximumFractionDigits", 1.into()),
+        ],
+        value,
+    )
+    .unwrap_or_else(|| format!("{bytes} B"))
+}
+
+/// Money in its currency: "$12.50", "US$12.50".
+pub fn money(lang: Lang, amount: &farewell_api::Money) -> String {
+    let value = amount.minor as f64 / 100.0;
+    number_format(
+        lang,
+        &[
+            ("style", "currency".into()),
+            ("currency", amount.currency.as_str().into()),
+        ],
+        value,
+    )
+    .unwrap_or_else(|| format!("{value:.2} {}", amount.currency))
+}

@@ -6,6 +6,9 @@ include!(concat!(env!("OUT_DIR"), "/strings.rs"));
 
 const STORAGE_KEY: &str = "farewell-lang";
 
+/// A choice of string, resolved in whatever language is current when it is shown.
+pub type Text = fn(&'static Strings) -> &'static str;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,

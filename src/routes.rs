@@ -4,6 +4,7 @@
 pub enum Page {
     SignIn,
     PersonalInfo,
+    Devices,
     CloseAccount,
     SignOut,
 }
@@ -13,6 +14,7 @@ impl Page {
         match self {
             Self::SignIn => "/signin",
             Self::PersonalInfo => "/account",
+            Self::Devices => "/account/devices",
             Self::CloseAccount => "/account/close",
             Self::SignOut => "/signout",
         }

@@ -2,11 +2,13 @@
 //! replaced at the HTTP boundary (`window.fetch`) — only in these component tests.
 #![cfg(target_arch = "wasm32")]
 
-use farewell::{app::provide_app_context, pages::sign_in::SignIn};
+mod common;
+
+use common::{mount, settle};
+use farewell::pages::sign_in::SignIn;
 use leptos::{prelude::*, task::tick};
 use leptos_router::components::Router;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
@@ -27,15 +29,7 @@ fn fake_api(status: u16, body: &str) {
 const INVALID: &str = r#"{"type":"about:blank","title":"The email, phone number or password is incorrect","status":401,"code":"invalid_credentials"}"#;
 
 fn mount_sign_in() -> HtmlElement {
-    let document = document();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    let handle = leptos::mount::mount_to(container.clone(), || {
-        provide_app_context();
-        view! { <Router><SignIn /></Router> }
-    });
-    handle.forget();
-    container
+    mount(|| view! { <Router><SignIn /></Router> })
 }
 
 fn by_id<T: JsCast>(id: &str) -> T {
@@ -57,18 +51,6 @@ async fn type_into(id: &str, text: &str) {
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     tick().await;
-}
-
-async fn settle() {
-    for _ in 0..5 {
-        let wait = js_sys::Promise::new(&mut |resolve, _| {
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-                .unwrap();
-        });
-        JsFuture::from(wait).await.unwrap();
-        tick().await;
-    }
 }
 
 fn cleanup(container: HtmlElement) {

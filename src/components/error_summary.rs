@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::{ev, html::Div, prelude::*};
 
-use crate::i18n::{Strings, use_i18n};
+use crate::i18n::{Strings, Text, use_i18n};
 
 /// One problem with one field. The message is computed from the strings of the current
 /// language, so switching language translates errors already on screen.
@@ -17,7 +17,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, message: fn(&'static Strings) -> &'static str) -> Self {
+    pub fn new(field: &'static str, message: Text) -> Self {
         Self {
             field,
             message: Arc::new(move |t| message(t).to_owned()),

@@ -111,7 +111,7 @@ fn OfflineBanner() -> impl IntoView {
 fn AccountNav() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let link = move |page: Page, label: fn(&'static crate::i18n::Strings) -> &'static str| {
+    let link = move |page: Page, label: crate::i18n::Text| {
         let current = move || location.pathname.get() == page.path();
         view! {
             <li>
@@ -129,6 +129,7 @@ fn AccountNav() -> impl IntoView {
         <nav class="account-nav" aria-label=move || i18n.t().account_nav>
             <ul>
                 {link(Page::PersonalInfo, |t| t.personal_info_title)}
+                {link(Page::Devices, |t| t.devices_title)}
                 {link(Page::CloseAccount, |t| t.close_account_title)}
             </ul>
         </nav>

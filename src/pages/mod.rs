@@ -1,6 +1,7 @@
 //! One module per screen. Pages are the only callers of the API client.
 
 pub mod close_account;
+pub mod devices;
 pub mod not_found;
 pub mod personal_info;
 pub mod sign_in;

@@ -17,8 +17,7 @@ pub fn PersonalInfo() -> impl IntoView {
     let auth = use_auth();
     auth.refresh();
 
-    let row = move |label: fn(&'static crate::i18n::Strings) -> &'static str,
-                    value: Signal<String>| {
+    let row = move |label: crate::i18n::Text, value: Signal<String>| {
         view! {
             <div class="summary-row">
                 <dt>{move || label(i18n.t())}</dt>

@@ -1,4 +1,5 @@
 //! `/signout`: sign out of this browser or everywhere. Either way the account stays.
+//! `SignOutChoices` is the same choice where a page offers "Sign out instead".
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -17,8 +18,9 @@ enum Scope {
     Everywhere,
 }
 
+/// The two sign-out buttons, their error summary, and the way back to sign-in afterwards.
 #[component]
-pub fn SignOut() -> impl IntoView {
+pub fn SignOutChoices() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
@@ -59,24 +61,28 @@ pub fn SignOut() -> impl IntoView {
             }
         }
     };
+    view! {
+        <ErrorSummary errors=errors />
+        <div class="button-group">
+            <button id="sign-out-here" type="button" class="button primary" on:click=run(Scope::ThisBrowser)>
+                {move || i18n.t().sign_out_this_browser}
+            </button>
+            <button type="button" class="button secondary" on:click=run(Scope::Everywhere)>
+                {move || i18n.t().sign_out_everywhere}
+            </button>
+        </div>
+        <p class="hint">{move || i18n.t().sign_out_everywhere_hint}</p>
+    }
+}
 
+#[component]
+pub fn SignOut() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="card narrow">
-            <PageHeading
-                text=Signal::derive(move || i18n.t().sign_out_title.to_owned())
-                error=Signal::derive(move || !errors.with(Vec::is_empty))
-            />
-            <ErrorSummary errors=errors />
+            <PageHeading text=Signal::derive(move || i18n.t().sign_out_title.to_owned()) />
             <p class="lead">{move || i18n.t().sign_out_keeps_account}</p>
-            <div class="button-group">
-                <button id="sign-out-here" type="button" class="button primary" on:click=run(Scope::ThisBrowser)>
-                    {move || i18n.t().sign_out_this_browser}
-                </button>
-                <button type="button" class="button secondary" on:click=run(Scope::Everywhere)>
-                    {move || i18n.t().sign_out_everywhere}
-                </button>
-            </div>
-            <p class="hint">{move || i18n.t().sign_out_everywhere_hint}</p>
+            <SignOutChoices />
         </div>
     }
 }

@@ -36,7 +36,12 @@ async fn put(browser: &mut Browser<'_>, path: &str, body: Value) -> reqwest::Res
 async fn assert_terms_refused(browser: &mut Browser<'_>, expected: &[&str]) {
     let response = put(browser, "/deletion/terms", json!({ "accepted": true })).await;
     let problem = assert_problem(response, StatusCode::CONFLICT, "step_out_of_order").await;
-    let named: Vec<&str> = problem["unmet"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let named: Vec<&str> = problem["unmet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(named, expected);
 }
 
@@ -70,14 +75,30 @@ async fn each_demo_gate_blocks_the_next_step_until_it_is_fixed() {
     let state = deletion(&mut browser).await;
     assert_eq!(
         unmet(&state),
-        ["devices_signed_out", "find_my_device_off", "balance_forfeit", "purchases_erased", "backup"]
+        [
+            "devices_signed_out",
+            "find_my_device_off",
+            "balance_forfeit",
+            "purchases_erased",
+            "backup"
+        ]
     );
-    let all_open = ["devices_signed_out", "find_my_device_off", "balance_forfeit", "purchases_erased", "backup"];
+    let all_open = [
+        "devices_signed_out",
+        "find_my_device_off",
+        "balance_forfeit",
+        "purchases_erased",
+        "backup",
+    ];
     assert_terms_refused(&mut browser, &all_open).await;
 
     // Ticks cannot waive gates.
     let ticks = json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
+    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(unmet(&state), ["devices_signed_out", "find_my_device_off"]);
     assert_terms_refused(&mut browser, &["devices_signed_out", "find_my_device_off"]).await;
 
@@ -109,10 +130,18 @@ async fn withdrawing_an_acknowledgement_reopens_the_checklist() {
     browser.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
     post(&mut browser, "/deletion").await;
     let ticks = json!({ "balance_forfeit": false, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
+    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!unmet(&state).contains(&"purchases_erased".to_owned()));
     let ticks = json!({ "balance_forfeit": false, "purchases_erased": false, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
+    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(unmet(&state).contains(&"purchases_erased".to_owned()));
 }
 
@@ -124,17 +153,33 @@ async fn an_unpaid_instalment_and_an_open_order_block_owes_until_settled() {
     post(&mut browser, "/deletion").await;
     post(&mut browser, "/devices/dev-9a0b1c2d/sign-out").await;
     let ticks = json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
+    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(unmet(&state), ["no_unpaid_balance", "no_open_orders"]);
-    let owed = state["checklist"].as_array().unwrap().iter().find(|i| i["id"] == "no_unpaid_balance").unwrap().clone();
+    let owed = state["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "no_unpaid_balance")
+        .unwrap()
+        .clone();
     assert_eq!(owed["kind"], "gate");
     assert_eq!(owed["amount"], json!({ "minor": 8325, "currency": "USD" }));
     assert_terms_refused(&mut browser, &["no_unpaid_balance", "no_open_orders"]).await;
 
     // The store settles the instalment (outside this API); the gate opens on the next read.
-    sqlx::query("UPDATE instalments SET paid = 1").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE instalments SET paid = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     assert_terms_refused(&mut browser, &["no_open_orders"]).await;
-    sqlx::query("UPDATE purchases SET status = 'delivered'").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE purchases SET status = 'delivered'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     let accepted = put(&mut browser, "/deletion/terms", json!({ "accepted": true })).await;
     assert_eq!(accepted.status(), StatusCode::OK);
 }
@@ -166,7 +211,13 @@ async fn the_inventory_counts_what_the_demo_account_holds() {
     assert_eq!(inventory["devices"], 3);
     assert_eq!(inventory["purchases"], 4);
     assert_eq!(inventory["active_warranties"], 3);
-    assert_eq!(inventory["wallet"], json!({ "minor": 1250, "currency": "USD" }));
+    assert_eq!(
+        inventory["wallet"],
+        json!({ "minor": 1250, "currency": "USD" })
+    );
     assert_eq!(inventory["forum_posts"], 6);
-    assert_eq!(inventory["third_party_apps"], json!(["PhotoPrint Studio", "RideShare Go"]));
+    assert_eq!(
+        inventory["third_party_apps"],
+        json!(["PhotoPrint Studio", "RideShare Go"])
+    );
 }

@@ -1,0 +1,203 @@
+//! Step 2, the checklist: the server's items as a task list, each with its fix inline. Every
+//! fix re-reads the checklist from the server, which is the only judge of "done".
+
+use farewell_api::{Acknowledgements, ChecklistItem, ItemId, ItemKind, WizardStep};
+use leptos::{prelude::*, task::spawn_local};
+
+use super::Wizard;
+use crate::{
+    api_client,
+    components::{PageHeading, checklist_continue::ChecklistContinue},
+    format,
+    i18n::{Strings, fill, use_i18n},
+    pages::devices::{DeviceActions, DeviceList, Fixes},
+};
+
+fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
+    match id {
+        ItemId::DevicesSignedOut => t.item_devices_signed_out,
+        ItemId::FindMyDeviceOff => t.item_find_my_device_off,
+        ItemId::NoUnpaidBalance => t.item_no_unpaid_balance,
+        ItemId::NoOpenOrders => t.item_no_open_orders,
+        ItemId::BalanceForfeit => t.item_balance_forfeit,
+        ItemId::PurchasesErased => t.item_purchases_erased,
+        ItemId::Backup => t.item_backup,
+    }
+}
+
+#[component]
+pub fn Checklist(wizard: Wizard) -> impl IntoView {
+    let i18n = use_i18n();
+    let devices = DeviceActions::new(Callback::new(move |_| wizard.reload()));
+    let items = Memo::new(move |_| wizard.state.with(|s| s.checklist.clone()));
+    let done = Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.ok).count()));
+    let summary = move || {
+        fill(
+            i18n.t().checklist_summary,
+            &[
+                ("done", &done.get().to_string()),
+                ("total", &items.with(Vec::len).to_string()),
+            ],
+        )
+    };
+
+    view! {
+        <PageHeading text=Signal::derive(move || i18n.t().step_checklist.to_owned()) />
+        <p class="lead">{move || i18n.t().checklist_lead}</p>
+        <p class="task-summary" aria-live="polite" aria-atomic="true">{summary}</p>
+        <ol class="task-list">
+            <For each=move || items.get() key=|item| (item.id, item.ok) let:item>
+                <Task item wizard devices />
+            </For>
+        </ol>
+        <div class="step-nav">
+            <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::BeforeYouGo)>
+                {move || i18n.t().back}
+            </button>
+        </div>
+        <ChecklistContinue state=wizard.state on_continue=Callback::new(move |_| wizard.go_to(WizardStep::Terms)) />
+    }
+}
+
+#[component]
+fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = item.id;
+    let ok = item.ok;
+    let status = move || {
+        if ok {
+            i18n.t().task_done
+        } else {
+            i18n.t().task_action_needed
+        }
+    };
+    let kind_note = move || match item.kind {
+        ItemKind::Gate => i18n.t().task_kind_gate,
+        ItemKind::Ack => i18n.t().task_kind_ack,
+        ItemKind::Backup => i18n.t().task_kind_backup,
+    };
+    let title_id = format!("task-{}", id.as_str());
+    let labelled_by = title_id.clone();
+    view! {
+        <li class="task" class:task-done=ok aria-labelledby=labelled_by>
+            <div class="task-head">
+                <h3 id=title_id>{move || item_title(i18n.t(), id)}</h3>
+                <strong class="tag" class:tag-done=ok>{status}</strong>
+            </div>
+            <p class="hint">{kind_note}</p>
+            <TaskFix item wizard devices />
+        </li>
+    }
+}
+
+/// The inline fix of one item: device actions, a tick, or what to do elsewhere.
+#[component]
+fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let amount = item.amount.clone();
+    let money = move || {
+        amount
+            .as_ref()
+            .map(|m| format::money(i18n.lang(), m))
+            .unwrap_or_default()
+    };
+    match item.id {
+        ItemId::DevicesSignedOut if !item.ok => view! {
+            <p>{move || i18n.t().fix_devices_signed_out}</p>
+            <DeviceList actions=devices fixes=Fixes::SignOut keep=|d| d.signed_in />
+        }
+        .into_any(),
+        ItemId::FindMyDeviceOff if !item.ok => view! {
+            <p>{move || i18n.t().fix_find_my_device}</p>
+            <DeviceList actions=devices fixes=Fixes::FindMyDevice keep=|d| d.find_my_device />
+        }
+        .into_any(),
+        ItemId::NoUnpaidBalance if !item.ok => view! {
+            <p>{move || fill(i18n.t().fix_unpaid_balance, &[("amount", &money())])}</p>
+            <CheckAgain wizard />
+        }
+        .into_any(),
+        ItemId::NoOpenOrders if !item.ok => view! {
+            <p>{move || i18n.t().fix_open_orders}</p>
+            <CheckAgain wizard />
+        }
+        .into_any(),
+        ItemId::BalanceForfeit => {
+            let label = move || fill(i18n.t().ack_balance_forfeit, &[("amount", &money())]);
+            let relevant = item.amount.as_ref().is_some_and(|m| m.minor > 0);
+            relevant
+                .then(|| view! { <Tick wizard field=Tick::BalanceForfeit label=Signal::derive(label) /> })
+                .into_any()
+        }
+        ItemId::PurchasesErased => view! {
+            <Tick wizard field=Tick::PurchasesErased label=Signal::derive(move || i18n.t().ack_purchases_erased.to_owned()) />
+        }
+        .into_any(),
+        ItemId::Backup => view! {
+            <p class="hint">{move || i18n.t().fix_backup}</p>
+            <Tick wizard field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
+
+#[component]
+fn CheckAgain(wizard: Wizard) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
+            {move || i18n.t().check_again}
+        </button>
+    }
+}
+
+/// One of the three ticks of `PUT /deletion/acknowledgements`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tick {
+    BalanceForfeit,
+    PurchasesErased,
+    NoBackup,
+}
+
+impl Tick {
+    fn id(self) -> &'static str {
+        match self {
+            Self::BalanceForfeit => "ack-balance-forfeit",
+            Self::PurchasesErased => "ack-purchases-erased",
+            Self::NoBackup => "ack-no-backup",
+        }
+    }
+
+    fn get(self, acks: &Acknowledgements) -> bool {
+        match self {
+            Self::BalanceForfeit => acks.balance_forfeit,
+            Self::PurchasesErased => acks.purchases_erased,
+            Self::NoBackup => acks.no_backup,
+        }
+    }
+
+    fn set(self, acks: &mut Acknowledgements, value: bool) {
+        match self {
+            Self::BalanceForfeit => acks.balance_forfeit = value,
+            Self::PurchasesErased => acks.purchases_erased = value,
+            Self::NoBackup => acks.no_backup = value,
+        }
+    }
+}
+
+#[component]
+fn Tick(wizard: Wizard, field: Tick, #[prop(into)] label: Signal<String>) -> impl IntoView {
+    let checked = Memo::new(move |_| wizard.state.with(|s| field.get(&s.acknowledgements)));
+    let on_change = move |ev| {
+        let mut acks = wizard.state.with_untracked(|s| s.acknowledgements.clone());
+        field.set(&mut acks, event_target_checked(&ev));
+        spawn_local(async move { wizard.accept(api_client::acknowledge(&acks).await) });
+    };
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=field.id() prop:checked=checked on:change=on_change />
+            <label for=field.id()>{label}</label>
+        </div>
+    }
+}

@@ -1,0 +1,143 @@
+//! `/account/close`: the close-account wizard. The server's `GET /deletion` is the one source
+//! of truth; the step shown is derived from it, so leaving and coming back resumes at the
+//! first unfinished step, and a gate that reopens sends the person back to the checklist.
+
+mod before_you_go;
+mod checklist;
+mod terms;
+
+use farewell_api::{DeletionState, WizardStep};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+
+use crate::{
+    api_client::{self, ApiError},
+    auth::use_auth,
+    components::{PageHeading, step_header::StepHeader},
+    i18n::use_i18n,
+    routes::Page,
+};
+
+/// What every step gets: the server's state, a way to replace it with a newer answer, and a
+/// way to move on.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    pub state: Signal<DeletionState>,
+    set_state: WriteSignal<Option<Result<DeletionState, ApiError>>>,
+    viewing: RwSignal<Option<WizardStep>>,
+}
+
+impl Wizard {
+    /// Takes a newer answer from the server (or signs out when the session has ended).
+    pub fn accept(&self, result: Result<DeletionState, ApiError>) {
+        if matches!(&result, Err(e) if e.is_unauthenticated()) {
+            use_auth().signed_out();
+        }
+        self.set_state.set(Some(result));
+    }
+
+    /// Reads `GET /deletion` again.
+    pub fn reload(&self) {
+        let wizard = *self;
+        spawn_local(async move { wizard.accept(api_client::deletion().await) });
+    }
+
+    /// Shows `step`; the server's `next_step` still caps how far the person can go.
+    pub fn go_to(&self, step: WizardStep) {
+        self.viewing.set(Some(step));
+    }
+}
+
+#[component]
+pub fn CloseAccount() -> impl IntoView {
+    let i18n = use_i18n();
+    let (loaded, set_loaded) = signal(None::<Result<DeletionState, ApiError>>);
+    let viewing = RwSignal::new(None::<WizardStep>);
+    let state = Signal::derive(move || {
+        loaded.with(|l| match l {
+            Some(Ok(state)) => state.clone(),
+            _ => placeholder_state(),
+        })
+    });
+    let wizard = Wizard {
+        state,
+        set_state: set_loaded,
+        viewing,
+    };
+    wizard.reload();
+
+    // The step on screen: where the person chose to be, never past the first unfinished one.
+    let step = Memo::new(move |_| {
+        let next = loaded.with(|l| {
+            l.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|s| s.next_step)
+        })?;
+        Some(viewing.get().map_or(next, |v| v.min(next)))
+    });
+    let failed = move || loaded.with(|l| matches!(l, Some(Err(e)) if !e.is_unauthenticated()));
+
+    view! {
+        <div class="wizard">
+            {move || match step.get() {
+                None if failed() => view! {
+                    <div class="card">
+                        <PageHeading text=Signal::derive(move || i18n.t().close_account_title.to_owned()) />
+                        <p class="field-error">{move || i18n.t().error_network}</p>
+                        <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
+                            {move || i18n.t().try_again}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                None => view! {
+                    <div class="card skeleton" aria-busy="true">
+                        <p class="visually-hidden">{move || i18n.t().loading}</p>
+                        <div class="skeleton-line wide"></div>
+                        <div class="skeleton-line"></div>
+                        <div class="skeleton-line"></div>
+                    </div>
+                }
+                .into_any(),
+                Some(step) => view! {
+                    <div class="card">
+                        <StepHeader step />
+                        {match step {
+                            WizardStep::BeforeYouGo => view! { <before_you_go::BeforeYouGo wizard /> }.into_any(),
+                            WizardStep::Checklist => view! { <checklist::Checklist wizard /> }.into_any(),
+                            WizardStep::Terms => view! { <terms::Terms wizard /> }.into_any(),
+                            _ => view! { <NotYetAvailable /> }.into_any(),
+                        }}
+                    </div>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Steps 4–6 (verify, confirm, done) are still being built: nothing is deleted, and the page
+/// says so plainly.
+#[component]
+fn NotYetAvailable() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageHeading text=Signal::derive(move || i18n.t().step_verify.to_owned()) />
+        <p>{move || i18n.t().close_account_coming}</p>
+        <p>
+            <A href=Page::PersonalInfo.path()>{move || i18n.t().back_to_personal_info}</A>
+        </p>
+    }
+}
+
+/// Shown only before the first answer arrives; no step renders from it.
+fn placeholder_state() -> DeletionState {
+    DeletionState {
+        status: farewell_api::DeletionStatus::None,
+        next_step: WizardStep::BeforeYouGo,
+        checklist: Vec::new(),
+        acknowledgements: Default::default(),
+        terms_accepted: false,
+        scheduled_for: None,
+    }
+}

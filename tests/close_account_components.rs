@@ -1,0 +1,184 @@
+//! Close-account components in a real browser: they follow the signals they are given.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use std::{
+    cell::Cell,
+    rc::Rc,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use common::{find, mount, settle, text};
+use farewell::{
+    components::{checklist_continue::ChecklistContinue, inventory_list::InventoryList},
+    i18n::{I18n, Lang},
+};
+use farewell_api::{
+    Acknowledgements, ChecklistItem, DeletionState, DeletionStatus, Inventory, ItemId, ItemKind,
+    Money, WizardStep,
+};
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn item(id: ItemId, ok: bool) -> ChecklistItem {
+    ChecklistItem {
+        id,
+        kind: ItemKind::Gate,
+        ok,
+        detail: String::new(),
+        count: None,
+        amount: None,
+    }
+}
+
+fn state(open: &[ItemId]) -> DeletionState {
+    let all = [
+        ItemId::DevicesSignedOut,
+        ItemId::FindMyDeviceOff,
+        ItemId::Backup,
+    ];
+    DeletionState {
+        status: DeletionStatus::InProgress,
+        next_step: if open.is_empty() {
+            WizardStep::Terms
+        } else {
+            WizardStep::Checklist
+        },
+        checklist: all.iter().map(|id| item(*id, !open.contains(id))).collect(),
+        acknowledgements: Acknowledgements::default(),
+        terms_accepted: false,
+        scheduled_for: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn continue_follows_the_checklist_signal() {
+    let checklist = RwSignal::new(state(&[ItemId::DevicesSignedOut, ItemId::Backup]));
+    let pressed = Arc::new(AtomicUsize::new(0));
+    let counter = pressed.clone();
+    let container = mount(move || {
+        let on_continue = Callback::new(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        view! { <ChecklistContinue state=checklist on_continue /> }
+    });
+    settle().await;
+    let button = find(&container, "#checklist-continue");
+    let reason = || text(&find(&container, "#checklist-continue-reason"));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    assert!(reason().contains("2 still need action"), "{}", reason());
+    button.click();
+    assert_eq!(
+        pressed.load(Ordering::SeqCst),
+        0,
+        "a blocked Continue does nothing"
+    );
+
+    checklist.set(state(&[ItemId::Backup]));
+    settle().await;
+    assert!(reason().contains("1 still need action"), "{}", reason());
+
+    checklist.set(state(&[]));
+    settle().await;
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
+    assert_eq!(reason(), "");
+    button.click();
+    assert_eq!(pressed.load(Ordering::SeqCst), 1);
+
+    checklist.set(state(&[ItemId::FindMyDeviceOff]));
+    settle().await;
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    container.remove();
+}
+
+fn inventory() -> Inventory {
+    Inventory {
+        photos: 240,
+        photo_bytes: 1_234_567,
+        contacts: 1_234,
+        notes: 12,
+        messages: 60,
+        devices: 3,
+        purchases: 4,
+        active_warranties: 3,
+        wallet: Money {
+            minor: 1_250,
+            currency: "USD".into(),
+        },
+        forum_posts: 6,
+        third_party_apps: vec!["PhotoPrint Studio".into(), "RideShare Go".into()],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_inventory_renders_counts_and_sizes_in_both_languages() {
+    let loaded = RwSignal::new(None::<Inventory>);
+    let i18n = Rc::new(Cell::new(None::<I18n>));
+    let slot = i18n.clone();
+    let container = mount(move || {
+        slot.set(Some(use_context::<I18n>().unwrap()));
+        view! { <InventoryList inventory=loaded /> }
+    });
+    let i18n = i18n.get().unwrap();
+    i18n.set(Lang::En);
+    settle().await;
+    assert!(
+        container
+            .query_selector("[aria-busy=true]")
+            .unwrap()
+            .is_some(),
+        "a skeleton first"
+    );
+
+    loaded.set(Some(inventory()));
+    settle().await;
+    let english = text(&container);
+    for expected in [
+        "240 photos (1.2 MB)",
+        "1,234",
+        "4 orders, 3 active warranties",
+        "$12.50",
+        "PhotoPrint Studio, RideShare Go",
+        "Former member",
+    ] {
+        assert!(
+            english.contains(expected),
+            "{expected} missing from {english}"
+        );
+    }
+
+    i18n.set(Lang::ZhCn);
+    settle().await;
+    let chinese = text(&container);
+    for expected in [
+        "云端照片",
+        "240 张照片",
+        "1.2",
+        "1,234",
+        "4 个订单，3 个保修有效",
+        "12.50",
+        "已注销用户",
+    ] {
+        assert!(
+            chinese.contains(expected),
+            "{expected} missing from {chinese}"
+        );
+    }
+    i18n.set(Lang::En);
+    container.remove();
+}
