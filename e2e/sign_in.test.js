@@ -46,13 +46,13 @@ test('a wrong password shows the one generic error in the error summary', async 
 
 test('the account page sends a signed-out visitor to sign in and back', async () => {
   const page = await openPage(browser);
-  await page.goto(`${BASE_URL}/account/close`);
+  await page.goto(`${BASE_URL}/account/devices`);
   await heading(page, 'Sign in');
-  assert.equal(new URL(page.url()).searchParams.get('next'), '/account/close');
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/account/devices');
   await page.getByLabel('Email or phone number').fill(DEMO.email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading(page, 'Close account');
+  await heading(page, 'Devices');
 });
 
 test('switching to 简体中文 translates the page, sets <html lang> and is remembered', async () => {

@@ -6,7 +6,7 @@ use leptos::{ev, prelude::*, task::spawn_local};
 
 use crate::{
     api_client::{self, ApiError},
-    auth::use_auth,
+    auth::{Auth, use_auth},
     components::PageHeading,
     format,
     i18n::{fill, use_i18n},
@@ -18,12 +18,14 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct DeviceActions {
     pub devices: RwSignal<Option<Result<Vec<Device>, ApiError>>>,
-    sign_out: Action<String, Result<Device, ApiError>>,
-    find_my_device_off: Action<(String, String), Result<Device, ApiError>>,
+    /// Each action answers with the device it was about, as its input is gone by then.
+    sign_out: Action<String, (String, Result<Device, ApiError>)>,
+    find_my_device_off: Action<(String, String), (String, Result<Device, ApiError>)>,
     /// The device whose Find My Device password was refused, and why.
     password_error: RwSignal<Option<(String, ApiError)>>,
     /// The device an action last failed on for another reason.
     action_error: RwSignal<Option<(String, ApiError)>>,
+    auth: Auth,
 }
 
 impl DeviceActions {
@@ -33,14 +35,20 @@ impl DeviceActions {
             devices: RwSignal::new(None),
             sign_out: Action::new_local(|id: &String| {
                 let id = id.clone();
-                async move { api_client::sign_out_device(&id).await }
+                async move { (id.clone(), api_client::sign_out_device(&id).await) }
             }),
             find_my_device_off: Action::new_local(|(id, password): &(String, String)| {
                 let (id, password) = (id.clone(), password.clone());
-                async move { api_client::turn_off_find_my_device(&id, password).await }
+                async move {
+                    (
+                        id.clone(),
+                        api_client::turn_off_find_my_device(&id, password).await,
+                    )
+                }
             }),
             password_error: RwSignal::new(None),
             action_error: RwSignal::new(None),
+            auth,
         };
         let apply = move |id: String, result: Result<Device, ApiError>, password: bool| match result
         {
@@ -66,19 +74,12 @@ impl DeviceActions {
             }
         };
         Effect::new(move || {
-            if let Some(result) = actions.sign_out.value().get() {
-                let id = actions.sign_out.input().get_untracked().unwrap_or_default();
+            if let Some((id, result)) = actions.sign_out.value().get() {
                 apply(id, result, false);
             }
         });
         Effect::new(move || {
-            if let Some(result) = actions.find_my_device_off.value().get() {
-                let id = actions
-                    .find_my_device_off
-                    .input()
-                    .get_untracked()
-                    .map(|(id, _)| id)
-                    .unwrap_or_default();
+            if let Some((id, result)) = actions.find_my_device_off.value().get() {
                 apply(id, result, true);
             }
         });
@@ -87,8 +88,7 @@ impl DeviceActions {
     }
 
     pub fn reload(&self) {
-        let devices = self.devices;
-        let auth = use_auth();
+        let (devices, auth) = (self.devices, self.auth);
         spawn_local(async move {
             let result = api_client::devices().await;
             if matches!(&result, Err(e) if e.is_unauthenticated()) {

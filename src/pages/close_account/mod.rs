@@ -12,7 +12,7 @@ use leptos_router::components::A;
 
 use crate::{
     api_client::{self, ApiError},
-    auth::use_auth,
+    auth::{Auth, use_auth},
     components::{PageHeading, step_header::StepHeader},
     i18n::use_i18n,
     routes::Page,
@@ -25,13 +25,20 @@ pub struct Wizard {
     pub state: Signal<DeletionState>,
     set_state: WriteSignal<Option<Result<DeletionState, ApiError>>>,
     viewing: RwSignal<Option<WizardStep>>,
+    auth: Auth,
 }
 
 impl Wizard {
     /// Takes a newer answer from the server (or signs out when the session has ended).
     pub fn accept(&self, result: Result<DeletionState, ApiError>) {
-        if matches!(&result, Err(e) if e.is_unauthenticated()) {
-            use_auth().signed_out();
+        match &result {
+            Err(e) if e.is_unauthenticated() => self.auth.signed_out(),
+            // The first answer places the person at the first unfinished step; from then on
+            // they move on by choice, so finishing the checklist does not jump ahead.
+            Ok(state) if self.viewing.get_untracked().is_none() => {
+                self.viewing.set(Some(state.next_step))
+            }
+            _ => {}
         }
         self.set_state.set(Some(result));
     }

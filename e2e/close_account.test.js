@@ -1,0 +1,151 @@
+// Close account, steps 1–3: inventory, Sign out instead, the live checklist and its gates.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations,
+} from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const OWES = { email: 'owes@example.com', password: DEMO.password };
+
+async function checkAxeAt(page, widths) {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    await expectNoAxeViolations(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${overflow}px of sideways scrolling at ${width}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+function task(page, name) {
+  return page.locator('li.task').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+async function expectTask(page, name, status) {
+  await task(page, name).locator('.tag').filter({ hasText: status }).waitFor();
+}
+
+test('as demo, a person fixes every blocker from the checklist and reaches the terms', async () => {
+  const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  await signIn(page);
+  await heading(page, 'Personal info');
+  await page.locator('main').getByRole('link', { name: 'Close account' }).click();
+
+  await heading(page, 'Before you go');
+  await page.getByText('240 photos').waitFor();
+  await page.getByText('PhotoPrint Studio, RideShare Go').waitFor();
+  await page.getByText('Your phone keeps working after you close your account.').waitFor();
+  await page.getByRole('table').getByText('Sign in any time').waitFor();
+  await checkAxeAt(page, [320, 1280]);
+  await page.getByRole('button', { name: 'Continue to the checklist' }).click();
+
+  await heading(page, 'Checklist');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  await page.getByText('2 of 7 done').waitFor();
+  const proceed = page.locator('#checklist-continue');
+  assert.equal(await proceed.getAttribute('aria-disabled'), 'true');
+  await page.getByText('5 still need action').waitFor();
+  await checkAxeAt(page, [320, 1280]);
+
+  // Leaving and coming back resumes at the checklist.
+  await page.goto(`${BASE_URL}/account`);
+  await heading(page, 'Personal info');
+  await page.goto(`${BASE_URL}/account/close`);
+  await heading(page, 'Checklist');
+
+  // Find My Device: a wrong password changes nothing and says so.
+  const fmd = task(page, 'Turn off Find My Device');
+  await fmd.getByLabel("Password to turn off Find My Device on Mei's phone").fill('wrong password');
+  await fmd.getByRole('button', { name: 'Turn off Find My Device' }).click();
+  await fmd.getByText('The password is incorrect. Find My Device is still on.').waitFor();
+  await expectTask(page, 'Turn off Find My Device', 'Action needed');
+  await fmd.getByLabel("Password to turn off Find My Device on Mei's phone").fill(DEMO.password);
+  await fmd.getByRole('button', { name: 'Turn off Find My Device' }).click();
+  await expectTask(page, 'Turn off Find My Device', 'Done');
+  await page.getByText('3 of 7 done').waitFor();
+
+  const devices = task(page, 'Sign out of every device');
+  for (const name of ["Mei's phone", 'Living-room tablet', 'Running watch']) {
+    await devices.getByRole('button', { name: `Sign out of ${name}` }).click();
+    await devices.getByRole('button', { name: `Sign out of ${name}` }).waitFor({ state: 'detached' });
+  }
+  await expectTask(page, 'Sign out of every device', 'Done');
+
+  await page.getByLabel('I understand my wallet balance of $12.50 will be lost').check();
+  await expectTask(page, 'Wallet balance', 'Done');
+  await page.getByLabel('I understand my purchase records will be erased').check();
+  await expectTask(page, 'Proof of purchase', 'Done');
+  assert.equal(await proceed.getAttribute('aria-disabled'), 'true');
+  await page.getByLabel("I don't need a copy of my data").check();
+  await page.getByText('7 of 7 done').waitFor();
+  await page.waitForFunction(() => document.querySelector('#checklist-continue')?.getAttribute('aria-disabled') === 'false');
+  await checkAxeAt(page, [320, 1280]);
+  await proceed.click();
+
+  await heading(page, 'What closing means');
+  await page.getByText('Step 3 of 6').waitFor();
+  await checkAxeAt(page, [320, 1280]);
+  assert.deepEqual(page.problems, []);
+});
+
+test('as owes, the unpaid instalment keeps Continue disabled with the reason shown', async () => {
+  const page = await openPage(browser, { viewport: { width: 320, height: 800 } });
+  await signIn(page, OWES.email, OWES.password);
+  await heading(page, 'Personal info');
+  await page.goto(`${BASE_URL}/account/close`);
+  await heading(page, 'Before you go');
+  await page.getByRole('button', { name: 'Continue to the checklist' }).click();
+  await heading(page, 'Checklist');
+  await task(page, 'Nothing left to pay').getByText('You still owe $83.25 on an instalment plan').waitFor();
+  await expectTask(page, 'No orders on the way', 'Action needed');
+  await page.getByLabel('I understand my purchase records will be erased').check();
+  await page.getByLabel("I don't need a copy of my data").check();
+  await task(page, 'Sign out of every device').getByRole('button', { name: "Sign out of Sam's phone" }).click();
+  await page.getByText('5 of 7 done').waitFor();
+  const proceed = page.locator('#checklist-continue');
+  assert.equal(await proceed.getAttribute('aria-disabled'), 'true');
+  await page.getByText('2 still need action').waitFor();
+  await proceed.dispatchEvent('click');
+  await heading(page, 'Checklist');
+  await expectNoAxeViolations(page);
+
+  // The server refuses the next step too: the UI is not the only guard.
+  const status = await page.evaluate(async () => (await fetch('/api/v1/deletion/terms', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
+    body: JSON.stringify({ accepted: true }),
+  })).status);
+  assert.equal(status, 409);
+});
+
+test('"Sign out instead" signs out and keeps the account', async () => {
+  const page = await openPage(browser);
+  await signIn(page, OWES.email, OWES.password);
+  await heading(page, 'Personal info');
+  await page.goto(`${BASE_URL}/account/close`);
+  await page.getByRole('heading', { name: /^(Before you go|Checklist)$/ }).waitFor();
+  const back = page.getByRole('button', { name: 'Back', exact: true });
+  if (await back.count()) await back.click();
+  await heading(page, 'Before you go');
+  await page.getByRole('button', { name: 'Sign out of this browser' }).click();
+  await heading(page, 'Sign in');
+  await page.getByText('You have signed out').waitFor();
+  await signIn(page, OWES.email, OWES.password);
+  await heading(page, 'Personal info');
+  await page.locator('.summary-list').getByText('Sam Rivera').waitFor();
+});
+
+test('the devices page lists devices and signs one out', async () => {
+  const page = await openPage(browser);
+  await signIn(page, OWES.email, OWES.password);
+  await heading(page, 'Personal info');
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Devices' }).click();
+  await heading(page, 'Devices');
+  await page.getByText("Sam's phone").waitFor();
+  await page.getByText('Signed out', { exact: true }).waitFor();
+  await expectNoAxeViolations(page);
+});
