@@ -70,6 +70,7 @@ pub fn CloseAccount() -> impl IntoView {
         state,
         set_state: set_loaded,
         viewing,
+        auth: use_auth(),
     };
     wizard.reload();
 
