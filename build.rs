@@ -17,16 +17,10 @@ fn main() {
     let (_, reference_path, reference) = &tables[0];
     for (_, path, table) in &tables[1..] {
         for key in reference.keys() {
-            assert!(
-                table.contains_key(key),
-                "{path} lacks `{key}` (present in {reference_path})"
-            );
+            assert!(table.contains_key(key), "{path} lacks `{key}` (present in {reference_path})");
         }
         for key in table.keys() {
-            assert!(
-                reference.contains_key(key),
-                "{path} has `{key}`, unknown in {reference_path}"
-            );
+            assert!(reference.contains_key(key), "{path} has `{key}`, unknown in {reference_path}");
         }
     }
 
@@ -36,8 +30,7 @@ fn main() {
     );
     for key in reference.keys() {
         assert!(
-            key.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
             "locale key `{key}` must be snake_case"
         );
         out.push_str(&format!("    pub {key}: &'static str,\n"));
@@ -51,10 +44,7 @@ fn main() {
         out.push_str("};\n\n");
     }
     let keys: Vec<String> = reference.keys().map(|k| format!("{k:?}")).collect();
-    out.push_str(&format!(
-        "pub const KEYS: &[&str] = &[{}];\n",
-        keys.join(", ")
-    ));
+    out.push_str(&format!("pub const KEYS: &[&str] = &[{}];\n", keys.join(", ")));
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("strings.rs");
     fs::write(dest, out).unwrap();
 }

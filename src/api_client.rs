@@ -39,40 +39,32 @@ fn write(builder: RequestBuilder) -> RequestBuilder {
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
-    let response = request
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
+    let response =
+        request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
         return Ok(response);
     }
     let status = response.status();
-    Err(ApiError::Problem(
-        response.json::<Problem>().await.unwrap_or_else(|_| {
-            // A proxy or a crash may answer without a problem document; keep the status.
-            Problem {
-                kind: "about:blank".into(),
-                title: response.status_text(),
-                status,
-                code: farewell_api::ProblemCode::Internal,
-                detail: None,
-                fields: Default::default(),
-                unmet: Vec::new(),
-                retry_after: None,
-            }
-        }),
-    ))
+    Err(ApiError::Problem(response.json::<Problem>().await.unwrap_or_else(|_| {
+        // A proxy or a crash may answer without a problem document; keep the status.
+        Problem {
+            kind: "about:blank".into(),
+            title: response.status_text(),
+            status,
+            code: farewell_api::ProblemCode::Internal,
+            detail: None,
+            fields: Default::default(),
+            unmet: Vec::new(),
+            remaining_attempts: None,
+            retry_after: None,
+        }
+    })))
 }
 
 async fn json<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
-    send(request)
-        .await?
-        .json()
-        .await
-        .map_err(|_| ApiError::Network)
+    send(request).await?.json().await.map_err(|_| ApiError::Network)
 }
 
 fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
@@ -88,15 +80,11 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    send(write(Request::delete(&url("/session"))).build())
-        .await
-        .map(drop)
+    send(write(Request::delete(&url("/session"))).build()).await.map(drop)
 }
 
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
-    send(write(Request::delete(&url("/sessions"))).build())
-        .await
-        .map(drop)
+    send(write(Request::delete(&url("/sessions"))).build()).await.map(drop)
 }
 
 pub async fn inventory() -> Result<Inventory, ApiError> {
@@ -113,15 +101,8 @@ pub async fn sign_out_device(id: &str) -> Result<Device, ApiError> {
 }
 
 pub async fn turn_off_find_my_device(id: &str, password: String) -> Result<Device, ApiError> {
-    let path = format!(
-        "/devices/{}/find-my-device/off",
-        js_sys::encode_uri_component(id)
-    );
-    json(with_body(
-        Request::post(&url(&path)),
-        &PasswordConfirmation { password },
-    ))
-    .await
+    let path = format!("/devices/{}/find-my-device/off", js_sys::encode_uri_component(id));
+    json(with_body(Request::post(&url(&path)), &PasswordConfirmation { password })).await
 }
 
 pub async fn deletion() -> Result<DeletionState, ApiError> {
@@ -133,17 +114,9 @@ pub async fn start_deletion() -> Result<DeletionState, ApiError> {
 }
 
 pub async fn acknowledge(ticks: &Acknowledgements) -> Result<DeletionState, ApiError> {
-    json(with_body(
-        Request::put(&url("/deletion/acknowledgements")),
-        ticks,
-    ))
-    .await
+    json(with_body(Request::put(&url("/deletion/acknowledgements")), ticks)).await
 }
 
 pub async fn accept_terms(accepted: bool) -> Result<DeletionState, ApiError> {
-    json(with_body(
-        Request::put(&url("/deletion/terms")),
-        &TermsRequest { accepted },
-    ))
-    .await
+    json(with_body(Request::put(&url("/deletion/terms")), &TermsRequest { accepted })).await
 }

@@ -22,9 +22,7 @@ pub struct Auth {
 impl Auth {
     /// Starts checking the session cookie with `GET /me`.
     pub fn new() -> Self {
-        let auth = Self {
-            state: RwSignal::new(AuthState::Checking),
-        };
+        let auth = Self { state: RwSignal::new(AuthState::Checking) };
         auth.refresh();
         auth
     }

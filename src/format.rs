@@ -30,10 +30,8 @@ pub fn long_date(lang: Lang, rfc3339: &str) -> String {
 pub fn region_name(lang: Lang, code: &str) -> String {
     let named = || -> Option<String> {
         let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let constructor: Function = Reflect::get(&intl, &"DisplayNames".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let constructor: Function =
+            Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into().ok()?;
         let options = Object::new();
         Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
         let names = Reflect::construct(&constructor, &Array::of2(&locales(lang), &options)).ok()?;
@@ -49,10 +47,7 @@ fn number_format(lang: Lang, options: &[(&str, JsValue)], value: f64) -> Option<
         Reflect::set(&opts, &JsValue::from_str(key), v).ok()?;
     }
     let format = Intl::NumberFormat::new(&locales(lang), &opts).format();
-    format
-        .call1(&JsValue::NULL, &JsValue::from_f64(value))
-        .ok()?
-        .as_string()
+    format.call1(&JsValue::NULL, &JsValue::from_f64(value)).ok()?.as_string()
 }
 
 /// A count with the language's digit grouping: "1,234".
@@ -70,11 +65,7 @@ pub fn bytes(lang: Lang, bytes: u64) -> String {
     };
     number_format(
         lang,
-        &[
-            ("style", "unit".into()),
-            ("unit", unit.into()),
-            ("maximumFractionDigits", 1.into()),
-        ],
+        &[("style", "unit".into()), ("unit", unit.into()), ("maximumFractionDigits", 1.into())],
         value,
     )
     .unwrap_or_else(|| format!("{bytes} B"))
@@ -85,10 +76,7 @@ pub fn money(lang: Lang, amount: &farewell_api::Money) -> String {
     let value = amount.minor as f64 / 100.0;
     number_format(
         lang,
-        &[
-            ("style", "currency".into()),
-            ("currency", amount.currency.as_str().into()),
-        ],
+        &[("style", "currency".into()), ("currency", amount.currency.as_str().into())],
         value,
     )
     .unwrap_or_else(|| format!("{value:.2} {}", amount.currency))

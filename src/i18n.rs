@@ -65,16 +65,9 @@ impl I18n {
         let remembered = storage()
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|tag| Lang::from_tag(&tag));
-        let browser = || {
-            window()
-                .navigator()
-                .language()
-                .and_then(|tag| Lang::from_tag(&tag))
-        };
+        let browser = || window().navigator().language().and_then(|tag| Lang::from_tag(&tag));
         let lang = remembered.or_else(browser).unwrap_or(Lang::En);
-        let i18n = Self {
-            lang: RwSignal::new(lang),
-        };
+        let i18n = Self { lang: RwSignal::new(lang) };
         Effect::new(move || {
             let tag = i18n.lang.get().tag();
             if let Some(root) = document().document_element() {
@@ -113,10 +106,9 @@ pub fn use_i18n() -> I18n {
 
 /// Fills `{name}` placeholders in a translated string.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+    args.iter().fold(template.to_owned(), |text, (name, value)| {
+        text.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -22,11 +22,7 @@ impl Page {
 
     /// `/signin?next=…`, to come back to `next` after signing in.
     pub fn sign_in_then(next: &str) -> String {
-        format!(
-            "{}?next={}",
-            Self::SignIn.path(),
-            js_sys::encode_uri_component(next)
-        )
+        format!("{}?next={}", Self::SignIn.path(), js_sys::encode_uri_component(next))
     }
 }
 
@@ -43,12 +39,7 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/account/close".into())), "/account/close");
-        for hostile in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "account",
-        ] {
+        for hostile in ["//evil.example", "https://evil.example", "/\\evil.example", "account"] {
             assert_eq!(safe_next(Some(hostile.into())), "/account", "{hostile}");
         }
         assert_eq!(safe_next(None), "/account");

@@ -27,32 +27,19 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn item(id: ItemId, ok: bool) -> ChecklistItem {
-    ChecklistItem {
-        id,
-        kind: ItemKind::Gate,
-        ok,
-        detail: String::new(),
-        count: None,
-        amount: None,
-    }
+    ChecklistItem { id, kind: ItemKind::Gate, ok, detail: String::new(), count: None, amount: None }
 }
 
 fn state(open: &[ItemId]) -> DeletionState {
-    let all = [
-        ItemId::DevicesSignedOut,
-        ItemId::FindMyDeviceOff,
-        ItemId::Backup,
-    ];
+    let all = [ItemId::DevicesSignedOut, ItemId::FindMyDeviceOff, ItemId::Backup];
     DeletionState {
         status: DeletionStatus::InProgress,
-        next_step: if open.is_empty() {
-            WizardStep::Terms
-        } else {
-            WizardStep::Checklist
-        },
+        next_step: if open.is_empty() { WizardStep::Terms } else { WizardStep::Checklist },
         checklist: all.iter().map(|id| item(*id, !open.contains(id))).collect(),
         acknowledgements: Acknowledgements::default(),
         terms_accepted: false,
+        verification: Default::default(),
+        reference: None,
         scheduled_for: None,
     }
 }
@@ -71,17 +58,10 @@ async fn continue_follows_the_checklist_signal() {
     settle().await;
     let button = find(&container, "#checklist-continue");
     let reason = || text(&find(&container, "#checklist-continue-reason"));
-    assert_eq!(
-        button.get_attribute("aria-disabled").as_deref(),
-        Some("true")
-    );
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
     assert!(reason().contains("2 still need action"), "{}", reason());
     button.click();
-    assert_eq!(
-        pressed.load(Ordering::SeqCst),
-        0,
-        "a blocked Continue does nothing"
-    );
+    assert_eq!(pressed.load(Ordering::SeqCst), 0, "a blocked Continue does nothing");
 
     checklist.set(state(&[ItemId::Backup]));
     settle().await;
@@ -89,20 +69,14 @@ async fn continue_follows_the_checklist_signal() {
 
     checklist.set(state(&[]));
     settle().await;
-    assert_eq!(
-        button.get_attribute("aria-disabled").as_deref(),
-        Some("false")
-    );
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("false"));
     assert_eq!(reason(), "");
     button.click();
     assert_eq!(pressed.load(Ordering::SeqCst), 1);
 
     checklist.set(state(&[ItemId::FindMyDeviceOff]));
     settle().await;
-    assert_eq!(
-        button.get_attribute("aria-disabled").as_deref(),
-        Some("true")
-    );
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
     container.remove();
 }
 
@@ -116,10 +90,7 @@ fn inventory() -> Inventory {
         devices: 3,
         purchases: 4,
         active_warranties: 3,
-        wallet: Money {
-            minor: 1_250,
-            currency: "USD".into(),
-        },
+        wallet: Money { minor: 1_250, currency: "USD".into() },
         forum_posts: 6,
         third_party_apps: vec!["PhotoPrint Studio".into(), "RideShare Go".into()],
     }
@@ -137,13 +108,7 @@ async fn the_inventory_renders_counts_and_sizes_in_both_languages() {
     let i18n = i18n.get().unwrap();
     i18n.set(Lang::En);
     settle().await;
-    assert!(
-        container
-            .query_selector("[aria-busy=true]")
-            .unwrap()
-            .is_some(),
-        "a skeleton first"
-    );
+    assert!(container.query_selector("[aria-busy=true]").unwrap().is_some(), "a skeleton first");
 
     loaded.set(Some(inventory()));
     settle().await;
@@ -156,28 +121,16 @@ async fn the_inventory_renders_counts_and_sizes_in_both_languages() {
         "PhotoPrint Studio, RideShare Go",
         "Former member",
     ] {
-        assert!(
-            english.contains(expected),
-            "{expected} missing from {english}"
-        );
+        assert!(english.contains(expected), "{expected} missing from {english}");
     }
 
     i18n.set(Lang::ZhCn);
     settle().await;
     let chinese = text(&container);
-    for expected in [
-        "云端照片",
-        "240 张照片",
-        "1.2",
-        "1,234",
-        "4 个订单，3 个保修有效",
-        "12.50",
-        "已注销用户",
-    ] {
-        assert!(
-            chinese.contains(expected),
-            "{expected} missing from {chinese}"
-        );
+    for expected in
+        ["云端照片", "240 张照片", "1.2", "1,234", "4 个订单，3 个保修有效", "12.50", "已注销用户"]
+    {
+        assert!(chinese.contains(expected), "{expected} missing from {chinese}");
     }
     i18n.set(Lang::En);
     container.remove();

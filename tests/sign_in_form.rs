@@ -21,9 +21,7 @@ fn fake_api(status: u16, body: &str) {
         "window.fetch = async () => new Response(body, {
             status, headers: { 'content-type': 'application/problem+json' } });",
     );
-    install
-        .call2(&JsValue::NULL, &status.into(), &body.into())
-        .unwrap();
+    install.call2(&JsValue::NULL, &status.into(), &body.into()).unwrap();
 }
 
 const INVALID: &str = r#"{"type":"about:blank","title":"The email, phone number or password is incorrect","status":401,"code":"invalid_credentials"}"#;
@@ -37,19 +35,13 @@ fn by_id<T: JsCast>(id: &str) -> T {
 }
 
 fn submit_button(container: &HtmlElement) -> HtmlElement {
-    container
-        .query_selector("button[type=submit]")
-        .unwrap()
-        .unwrap()
-        .unchecked_into()
+    container.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into()
 }
 
 async fn type_into(id: &str, text: &str) {
     let input: HtmlInputElement = by_id(id);
     input.set_value(text);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
     tick().await;
 }
 
@@ -65,10 +57,7 @@ async fn the_sign_in_form_renders_with_labelled_fields() {
     let h1 = container.query_selector("h1").unwrap().unwrap();
     assert_eq!(h1.text_content().unwrap(), "Sign in");
     for (id, label) in [("login", "Email or phone number"), ("password", "Password")] {
-        let label_el = container
-            .query_selector(&format!("label[for={id}]"))
-            .unwrap()
-            .unwrap();
+        let label_el = container.query_selector(&format!("label[for={id}]")).unwrap().unwrap();
         assert_eq!(label_el.text_content().unwrap(), label);
     }
     let login: HtmlInputElement = by_id("login");
@@ -86,9 +75,7 @@ async fn the_submit_button_is_disabled_until_both_fields_are_filled() {
     let button = submit_button(&container);
     let disabled = |b: &HtmlElement| b.get_attribute("aria-disabled").unwrap();
     assert_eq!(disabled(&button), "true");
-    let reason = by_id::<HtmlElement>("signin-blocked")
-        .text_content()
-        .unwrap();
+    let reason = by_id::<HtmlElement>("signin-blocked").text_content().unwrap();
     assert!(reason.contains("Enter your email"), "{reason}");
 
     type_into("login", "demo@example.com").await;
@@ -114,27 +101,17 @@ async fn a_failed_attempt_moves_focus_to_the_error_summary() {
     assert!(!summary.has_attribute("hidden"));
     let text = summary.text_content().unwrap();
     assert!(text.contains("There is a problem"), "{text}");
-    assert!(
-        text.contains("The email, phone number or password is incorrect."),
-        "{text}"
-    );
+    assert!(text.contains("The email, phone number or password is incorrect."), "{text}");
     let active = document().active_element().unwrap();
     assert_eq!(active, summary, "focus is on the error summary");
     // The link in the summary leads to the field.
-    let link: HtmlElement = summary
-        .query_selector("a")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let link: HtmlElement = summary.query_selector("a").unwrap().unwrap().unchecked_into();
     assert_eq!(link.get_attribute("href").unwrap(), "#login");
     link.click();
     assert_eq!(document().active_element().unwrap().id(), "login");
     // The password is cleared after a failure; the login is kept.
     assert_eq!(by_id::<HtmlInputElement>("password").value(), "");
-    assert_eq!(
-        by_id::<HtmlInputElement>("login").value(),
-        "demo@example.com"
-    );
+    assert_eq!(by_id::<HtmlInputElement>("login").value(), "demo@example.com");
     cleanup(container);
 }
 

@@ -29,14 +29,8 @@ pub enum WizardStep {
 }
 
 impl WizardStep {
-    pub const ALL: [WizardStep; 6] = [
-        Self::BeforeYouGo,
-        Self::Checklist,
-        Self::Terms,
-        Self::Verify,
-        Self::Confirm,
-        Self::Done,
-    ];
+    pub const ALL: [WizardStep; 6] =
+        [Self::BeforeYouGo, Self::Checklist, Self::Terms, Self::Verify, Self::Confirm, Self::Done];
 
     /// 1-based position, for "Step 2 of 6".
     pub fn number(self) -> usize {
@@ -112,6 +106,10 @@ pub struct DeletionState {
     pub checklist: Vec<ChecklistItem>,
     pub acknowledgements: Acknowledgements,
     pub terms_accepted: bool,
+    pub verification: Verification,
+    /// Set once the request is confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     /// RFC 3339; set once the request is confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_for: Option<String>,
@@ -133,4 +131,95 @@ impl DeletionState {
 #[serde(deny_unknown_fields)]
 pub struct TermsRequest {
     pub accepted: bool,
+}
+
+/// Where a one-time code can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Phone,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelOption {
+    pub channel: Channel,
+    /// The masked address or number, for the person to recognise.
+    pub masked: String,
+}
+
+/// The live code of this request, if one was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeStatus {
+    pub channel: Channel,
+    pub sent_to: String,
+    /// Seconds until another code may be sent (0: now).
+    pub resend_in: u64,
+    /// Seconds until this code expires (0: expired).
+    pub expires_in: u64,
+    pub attempts_left: u32,
+}
+
+/// Step 4's state: a fresh password check, and a code sent and verified.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Verification {
+    /// The password was re-entered in the last 10 minutes.
+    pub reauth_fresh: bool,
+    pub channels: Vec<ChannelOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeStatus>,
+    /// A code of this request was verified.
+    pub verified: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_channel: Option<Channel>,
+}
+
+/// `POST /deletion/reauth`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthRequest {
+    pub password: String,
+}
+
+/// `POST /deletion/code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendCodeRequest {
+    pub channel: Channel,
+}
+
+/// `POST /deletion/code/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyCodeRequest {
+    pub code: String,
+}
+
+/// `POST /deletion/confirm`: the typed email address or account ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    pub confirmation: String,
+}
+
+/// The `202` answer of `POST /deletion/confirm`: everything the done page shows, since every
+/// session ends with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub reference: String,
+    /// RFC 3339.
+    pub requested_at: String,
+    /// RFC 3339: when the account will be purged.
+    pub scheduled_for: String,
+    /// Where the confirmation email (with its cancel link) went, masked.
+    pub email_masked: String,
 }

@@ -10,8 +10,9 @@ pub mod problem;
 pub mod session;
 
 pub use deletion::{
-    Acknowledgements, ChecklistItem, DeletionState, DeletionStatus, ItemId, ItemKind, TermsRequest,
-    WizardStep,
+    Acknowledgements, Channel, ChannelOption, ChecklistItem, CodeStatus, ConfirmRequest,
+    Confirmation, DeletionState, DeletionStatus, ItemId, ItemKind, ReauthRequest, SendCodeRequest,
+    TermsRequest, Verification, VerifyCodeRequest, WizardStep,
 };
 pub use devices::{Device, DeviceKind, PasswordConfirmation};
 pub use inventory::{Inventory, Money};

@@ -22,6 +22,14 @@ pub enum ProblemCode {
     StepOutOfOrder,
     /// A device action that must wait for another (Find My Device is still on).
     FindMyDeviceOn,
+    /// The one-time code is wrong; see `remaining_attempts`.
+    CodeInvalid,
+    /// The code expired, was used, or ran out of tries: send a new one.
+    CodeExpired,
+    /// Too many wrong codes: verification is locked for a while; see `retry_after`.
+    CodeLocked,
+    /// The typed confirmation does not match the account's email or ID.
+    ConfirmationMismatch,
     Conflict,
     Internal,
     Unavailable,
@@ -43,6 +51,9 @@ pub struct Problem {
     /// What is still missing before this request can succeed (checklist item or step ids).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmet: Vec<String>,
+    /// Tries left for the current one-time code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_attempts: Option<u32>,
     /// Seconds until a throttled request may be retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,

@@ -14,6 +14,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// Folder holding the built app (`trunk build` output).
     pub dist_dir: PathBuf,
+    /// The address people reach the app at, for links in emails; default the bound address.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +55,7 @@ impl Config {
             dist_dir: lookup("FAREWELL_DIST")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("dist")),
+            public_url: lookup("FAREWELL_PUBLIC_URL").filter(|v| !v.is_empty()),
         })
     }
 }
@@ -64,9 +67,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|c: char| !c.is_ascii_digit())
         .ok_or_else(|| format!("`{text}` needs a unit: s, m, h or d"))?;
     let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` must start with a whole number"))?;
+    let number: u64 =
+        number.parse().map_err(|_| format!("`{text}` must start with a whole number"))?;
     let seconds_per_unit = match unit {
         "s" => 1,
         "m" => 60,

@@ -34,6 +34,15 @@ pub enum AppError {
     /// A device cannot be signed out while Find My Device is on.
     #[error("find my device is on")]
     FindMyDeviceOn,
+    #[error("wrong code, {remaining} tries left")]
+    CodeInvalid { remaining: u32 },
+    #[error("the code expired, was used or ran out of tries")]
+    CodeExpired,
+    #[error("the typed confirmation does not match")]
+    ConfirmationMismatch,
+    /// Throttled: `code` says which limit, `retry_after` when it lifts.
+    #[error("too many requests; retry in {retry_after}s")]
+    TooManyRequests { code: ProblemCode, retry_after: u64 },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -51,100 +60,109 @@ impl From<sqlx::Error> for AppError {
 impl AppError {
     fn parts(&self) -> (StatusCode, ProblemCode, &'static str) {
         use ProblemCode as C;
+        use StatusCode as S;
         match self {
             Self::InvalidCredentials => (
-                StatusCode::UNAUTHORIZED,
+                S::UNAUTHORIZED,
                 C::InvalidCredentials,
                 "The email, phone number or password is incorrect",
             ),
-            Self::Unauthenticated => (
-                StatusCode::UNAUTHORIZED,
-                C::Unauthenticated,
-                "You are not signed in",
-            ),
-            Self::Csrf => (StatusCode::FORBIDDEN, C::Csrf, "The request was refused"),
+            Self::Unauthenticated => (S::UNAUTHORIZED, C::Unauthenticated, "You are not signed in"),
+            Self::Csrf => (S::FORBIDDEN, C::Csrf, "The request was refused"),
             Self::BadRequest { status, .. } => match *status {
-                StatusCode::PAYLOAD_TOO_LARGE => {
+                S::PAYLOAD_TOO_LARGE => {
                     (*status, C::PayloadTooLarge, "The request body is too large")
                 }
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                S::UNSUPPORTED_MEDIA_TYPE => {
                     (*status, C::UnsupportedMediaType, "The request must be JSON")
                 }
                 _ => (*status, C::BadRequest, "The request is not valid"),
             },
-            Self::Validation(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                C::Validation,
-                "Some answers need fixing",
+            Self::Validation(_) => {
+                (S::UNPROCESSABLE_ENTITY, C::Validation, "Some answers need fixing")
+            }
+            Self::WrongPassword => {
+                (S::UNAUTHORIZED, C::InvalidCredentials, "The password is incorrect")
+            }
+            Self::StepOutOfOrder(_) => {
+                (S::CONFLICT, C::StepOutOfOrder, "Finish the earlier steps first")
+            }
+            Self::FindMyDeviceOn => {
+                (S::CONFLICT, C::FindMyDeviceOn, "Turn off Find My Device on this device first")
+            }
+            Self::CodeInvalid { .. } => {
+                (S::UNPROCESSABLE_ENTITY, C::CodeInvalid, "The code is incorrect")
+            }
+            Self::CodeExpired => (
+                S::UNPROCESSABLE_ENTITY,
+                C::CodeExpired,
+                "This code no longer works; send a new one",
             ),
-            Self::WrongPassword => (
-                StatusCode::UNAUTHORIZED,
-                C::InvalidCredentials,
-                "The password is incorrect",
+            Self::ConfirmationMismatch => (
+                S::UNPROCESSABLE_ENTITY,
+                C::ConfirmationMismatch,
+                "Type your account ID or email address exactly",
             ),
-            Self::StepOutOfOrder(_) => (
-                StatusCode::CONFLICT,
-                C::StepOutOfOrder,
-                "Finish the earlier steps first",
-            ),
-            Self::FindMyDeviceOn => (
-                StatusCode::CONFLICT,
-                C::FindMyDeviceOn,
-                "Turn off Find My Device on this device first",
-            ),
-            Self::NotFound => (StatusCode::NOT_FOUND, C::NotFound, "Not found"),
-            Self::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                C::MethodNotAllowed,
-                "This method is not allowed here",
-            ),
-            Self::Unexpected(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                C::Internal,
-                "Something went wrong",
-            ),
+            Self::TooManyRequests { code, .. } => {
+                (S::TOO_MANY_REQUESTS, *code, "Too many attempts")
+            }
+            Self::NotFound => (S::NOT_FOUND, C::NotFound, "Not found"),
+            Self::MethodNotAllowed => {
+                (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed, "This method is not allowed here")
+            }
+            Self::Unexpected(_) => (S::INTERNAL_SERVER_ERROR, C::Internal, "Something went wrong"),
         }
+    }
+
+    fn problem(self) -> Problem {
+        let (status, code, title) = self.parts();
+        let mut problem = Problem {
+            kind: "about:blank".to_owned(),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            code,
+            detail: None,
+            fields: BTreeMap::new(),
+            unmet: Vec::new(),
+            remaining_attempts: None,
+            retry_after: None,
+        };
+        let field =
+            |name: &str, message: &str| BTreeMap::from([(name.to_owned(), message.to_owned())]);
+        match self {
+            Self::BadRequest { detail, .. } => problem.detail = Some(detail),
+            Self::Validation(fields) => problem.fields = fields,
+            Self::WrongPassword => problem.fields = field("password", title),
+            Self::StepOutOfOrder(unmet) => problem.unmet = unmet,
+            Self::CodeInvalid { remaining } => {
+                problem.fields = field("code", title);
+                problem.remaining_attempts = Some(remaining);
+            }
+            Self::CodeExpired => problem.fields = field("code", title),
+            Self::ConfirmationMismatch => problem.fields = field("confirmation", title),
+            Self::TooManyRequests { retry_after, .. } => problem.retry_after = Some(retry_after),
+            Self::Unexpected(err) => {
+                // The cause goes to the log only; 5xx bodies never carry internal text.
+                tracing::error!(error = ?err, "request failed");
+            }
+            _ => {}
+        }
+        problem
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code, title) = self.parts();
-        if let Self::Unexpected(err) = &self {
-            // The cause goes to the log only; 5xx bodies never carry internal text.
-            tracing::error!(error = ?err, "request failed");
-        }
-        let detail = match &self {
-            Self::BadRequest { detail, .. } => Some(detail.clone()),
-            _ => None,
-        };
-        let (fields, unmet) = match self {
-            Self::Validation(fields) => (fields, Vec::new()),
-            Self::WrongPassword => (
-                BTreeMap::from([(
-                    "password".to_owned(),
-                    "The password is incorrect".to_owned(),
-                )]),
-                Vec::new(),
-            ),
-            Self::StepOutOfOrder(unmet) => (BTreeMap::new(), unmet),
-            _ => (BTreeMap::new(), Vec::new()),
-        };
-        let problem = Problem {
-            kind: "about:blank".to_owned(),
-            title: title.to_owned(),
-            status: status.as_u16(),
-            code,
-            detail,
-            fields,
-            unmet,
-            retry_after: None,
-        };
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = problem.retry_after;
         let mut response = (status, Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(Problem::CONTENT_TYPE),
-        );
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(Problem::CONTENT_TYPE));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }

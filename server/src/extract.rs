@@ -10,7 +10,7 @@ use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    domain::{AccountId, SessionToken, TokenHash},
+    domain::{AccountId, SecretToken, TokenHash},
     error::AppError,
     state::AppState,
     store,
@@ -35,10 +35,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
-    AppError::BadRequest {
-        status: rejection.status(),
-        detail: rejection.body_text(),
-    }
+    AppError::BadRequest { status: rejection.status(), detail: rejection.body_text() }
 }
 
 /// A valid, unexpired session. Extracting it also records activity for the idle timeout.
@@ -55,16 +52,13 @@ impl FromRequestParts<AppState> for CurrentSession {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(SESSION_COOKIE)
-            .and_then(|cookie| SessionToken::parse(cookie.value()))
+            .and_then(|cookie| SecretToken::parse(cookie.value()))
             .ok_or(AppError::Unauthenticated)?;
         let token_hash = token.hash();
         let account_id = store::sessions::authenticate(&state.db, &token_hash, state.clock.unix())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Self {
-            account_id,
-            token_hash,
-        })
+        Ok(Self { account_id, token_hash })
     }
 }
 

@@ -19,13 +19,9 @@ pub struct Passwords {
 impl Passwords {
     pub async fn new() -> anyhow::Result<Self> {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let dummy_hash = tokio::task::spawn_blocking(|| hash_blocking("not a real password"))
-            .await??
-            .into();
-        Ok(Self {
-            permits: Arc::new(Semaphore::new(workers)),
-            dummy_hash,
-        })
+        let dummy_hash =
+            tokio::task::spawn_blocking(|| hash_blocking("not a real password")).await??.into();
+        Ok(Self { permits: Arc::new(Semaphore::new(workers)), dummy_hash })
     }
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
@@ -41,11 +37,7 @@ impl Passwords {
         let hash = stored.unwrap_or_else(|| self.dummy_hash.to_string());
         let matches = tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("{e}"))?;
-            anyhow::Ok(
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok(),
-            )
+            anyhow::Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await??;
         Ok(known && matches)
@@ -69,28 +61,13 @@ mod tests {
         let passwords = Passwords::new().await.unwrap();
         let hash = passwords.hash("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(
-            passwords
-                .verify(Some(hash.clone()), "correct horse".into())
-                .await
-                .unwrap()
-        );
-        assert!(
-            !passwords
-                .verify(Some(hash), "correct hors".into())
-                .await
-                .unwrap()
-        );
+        assert!(passwords.verify(Some(hash.clone()), "correct horse".into()).await.unwrap());
+        assert!(!passwords.verify(Some(hash), "correct hors".into()).await.unwrap());
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
         let passwords = Passwords::new().await.unwrap();
-        assert!(
-            !passwords
-                .verify(None, "not a real password".into())
-                .await
-                .unwrap()
-        );
+        assert!(!passwords.verify(None, "not a real password".into()).await.unwrap());
     }
 }

@@ -14,10 +14,7 @@ use crate::error::AppError;
 /// `X-Requested-With: farewell` (which a cross-origin form cannot set without a CORS
 /// preflight we never grant) and, when the browser sends an `Origin`, it must be our own.
 pub async fn csrf_guard(request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || is_same_site_request(request.headers()) {
         next.run(request).await
     } else {
@@ -26,18 +23,14 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
 }
 
 fn is_same_site_request(headers: &HeaderMap) -> bool {
-    let marked = headers
-        .get(CSRF_HEADER)
-        .is_some_and(|v| v.as_bytes() == CSRF_HEADER_VALUE.as_bytes());
+    let marked =
+        headers.get(CSRF_HEADER).is_some_and(|v| v.as_bytes() == CSRF_HEADER_VALUE.as_bytes());
     let origin_ok = match headers.get(header::ORIGIN) {
         None => true,
         Some(origin) => {
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            let origin_host = origin
-                .to_str()
-                .ok()
-                .and_then(|o| o.split_once("://"))
-                .map(|(_, rest)| rest);
+            let origin_host =
+                origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
             matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
         }
     };
@@ -61,14 +54,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "no-referrer");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    set(
-        HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()",
-    );
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
     response
 }
 
@@ -85,10 +72,7 @@ mod tests {
 
     #[test]
     fn a_marked_request_without_origin_passes() {
-        assert!(is_same_site_request(&headers(&[(
-            "x-requested-with",
-            "farewell"
-        )])));
+        assert!(is_same_site_request(&headers(&[("x-requested-with", "farewell")])));
     }
 
     #[test]
@@ -107,14 +91,8 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("origin", "https://evil.example"),
         ])));
-        assert!(!is_same_site_request(&headers(&[(
-            "host",
-            "127.0.0.1:8080"
-        )])));
-        assert!(!is_same_site_request(&headers(&[(
-            "x-requested-with",
-            "other"
-        )])));
+        assert!(!is_same_site_request(&headers(&[("host", "127.0.0.1:8080")])));
+        assert!(!is_same_site_request(&headers(&[("x-requested-with", "other")])));
         assert!(!is_same_site_request(&headers(&[
             ("x-requested-with", "farewell"),
             ("origin", "null"),

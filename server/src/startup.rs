@@ -4,12 +4,12 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use axum::{Router, middleware};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::Notify};
 use tower_http::trace::TraceLayer;
 
 use crate::{
     clock::Clock, config::Config, password::Passwords, routes, security, seed, state::AppState,
-    static_files, store,
+    static_files, store, workers::outbox::OutboxWorker,
 };
 
 pub struct Application {
@@ -22,30 +22,31 @@ impl Application {
     /// Opens the database, seeds demo data in dev mode, and binds the port (0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = store::connect(&config.database_url).await?;
+        let address = SocketAddr::new(config.bind, config.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        let public_url = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
         let state = AppState {
+            code_key: store::secrets::get_or_create(&db, "code_key", 32).await?.into(),
             db,
             clock: Clock::default(),
             passwords: Passwords::new().await?,
             config: Arc::new(config),
+            public_url: public_url.into(),
+            outbox_wake: Arc::new(Notify::new()),
         };
         if state.config.dev && seed::seed_if_empty(&state).await? {
             tracing::info!("seeded the demo accounts");
         }
-        let address = SocketAddr::new(state.config.bind, state.config.port);
-        let listener = TcpListener::bind(address)
-            .await
-            .with_context(|| format!("cannot listen on {address}"))?;
-        Ok(Self {
-            listener,
-            router: build_router(state.clone()),
-            state,
-        })
+        Ok(Self { listener, router: build_router(state.clone()), state })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -54,12 +55,15 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let outbox = OutboxWorker::new(
+            self.state.db.clone(),
+            self.state.clock.clone(),
+            self.state.outbox_wake.clone(),
+            self.state.config.smtp_url.as_deref(),
+        )?;
+        tokio::spawn(outbox.run());
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     }
 }

@@ -2,7 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::{clock::Clock, config::Config, password::Passwords, store::Db};
+use tokio::sync::Notify;
+
+use crate::{
+    clock::Clock,
+    config::Config,
+    domain::AccountId,
+    password::Passwords,
+    store::{self, Db, audit::Event},
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -10,15 +18,17 @@ pub struct AppState {
     pub clock: Clock,
     pub passwords: Passwords,
     pub config: Arc<Config>,
+    /// Key of the hashes one-time codes are stored as.
+    pub code_key: Arc<[u8]>,
+    /// The address people reach this server at, for links in emails.
+    pub public_url: Arc<str>,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox_wake: Arc<Notify>,
 }
 
 impl AppState {
     /// Records a security event of a signed-in account in the audit log.
-    pub async fn audit(
-        &self,
-        account: &crate::domain::AccountId,
-        event: crate::store::audit::Event,
-    ) -> sqlx::Result<()> {
-        crate::store::audit::record(&self.db, self.clock.unix(), Some(account), event, None).await
+    pub async fn audit(&self, account: &AccountId, event: Event) -> sqlx::Result<()> {
+        store::audit::record(&self.db, self.clock.unix(), Some(account), event, None).await
     }
 }

@@ -18,29 +18,20 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: Text) -> Self {
-        Self {
-            field,
-            message: Arc::new(move |t| message(t).to_owned()),
-        }
+        Self { field, message: Arc::new(move |t| message(t).to_owned()) }
     }
 
     pub fn with(
         field: &'static str,
         message: impl Fn(&'static Strings) -> String + Send + Sync + 'static,
     ) -> Self {
-        Self {
-            field,
-            message: Arc::new(message),
-        }
+        Self { field, message: Arc::new(message) }
     }
 }
 
 /// The message for `field`, if it has one, for the inline error beside the input.
 pub fn error_for(errors: &[FieldError], field: &str, t: &'static Strings) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| (e.message)(t))
+    errors.iter().find(|e| e.field == field).map(|e| (e.message)(t))
 }
 
 #[component]

@@ -16,11 +16,7 @@ struct Row {
 
 fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
     let n = |v: u32| format::count(lang, v);
-    let row = |label, value| Row {
-        label,
-        value,
-        note: None,
-    };
+    let row = |label, value| Row { label, value, note: None };
     let apps = if inv.third_party_apps.is_empty() {
         t.inventory_none.to_owned()
     } else {
@@ -31,10 +27,7 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
             t.inventory_photos,
             fill(
                 t.inventory_photos_value,
-                &[
-                    ("count", &n(inv.photos)),
-                    ("size", &format::bytes(lang, inv.photo_bytes)),
-                ],
+                &[("count", &n(inv.photos)), ("size", &format::bytes(lang, inv.photo_bytes))],
             ),
         ),
         row(t.inventory_contacts, n(inv.contacts)),
@@ -45,10 +38,7 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
             t.inventory_purchases,
             fill(
                 t.inventory_purchases_value,
-                &[
-                    ("count", &n(inv.purchases)),
-                    ("warranties", &n(inv.active_warranties)),
-                ],
+                &[("count", &n(inv.purchases)), ("warranties", &n(inv.active_warranties))],
             ),
         ),
         Row {
@@ -59,10 +49,7 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
             note: Some(t.inventory_forum_note),
             ..row(t.inventory_forum_posts, n(inv.forum_posts))
         },
-        Row {
-            note: Some(t.inventory_apps_note),
-            ..row(t.inventory_apps, apps)
-        },
+        Row { note: Some(t.inventory_apps_note), ..row(t.inventory_apps, apps) },
     ]
 }
 

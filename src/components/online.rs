@@ -9,12 +9,8 @@ impl Online {
     pub fn new() -> Self {
         let (online, set_online) = signal(window().navigator().on_line());
         // The listeners live as long as the app: the handles are deliberately never removed.
-        std::mem::forget(window_event_listener(ev::online, move |_| {
-            set_online.set(true)
-        }));
-        std::mem::forget(window_event_listener(ev::offline, move |_| {
-            set_online.set(false)
-        }));
+        std::mem::forget(window_event_listener(ev::online, move |_| set_online.set(true)));
+        std::mem::forget(window_event_listener(ev::offline, move |_| set_online.set(false)));
         Self(online)
     }
 

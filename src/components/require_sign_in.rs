@@ -29,17 +29,10 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
             return;
         }
         let search = location.search.get_untracked();
-        let here = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
+        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
         navigate(
             &Page::sign_in_then(&here),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
+            NavigateOptions { replace: true, ..Default::default() },
         );
     });
     move || {

@@ -39,12 +39,7 @@ impl DeviceActions {
             }),
             find_my_device_off: Action::new_local(|(id, password): &(String, String)| {
                 let (id, password) = (id.clone(), password.clone());
-                async move {
-                    (
-                        id.clone(),
-                        api_client::turn_off_find_my_device(&id, password).await,
-                    )
-                }
+                async move { (id.clone(), api_client::turn_off_find_my_device(&id, password).await) }
             }),
             password_error: RwSignal::new(None),
             action_error: RwSignal::new(None),
@@ -131,26 +126,22 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
     let password_error = {
         let id = id.clone();
         Memo::new(move |_| {
-            actions.password_error.with(|e| {
-                e.as_ref()
-                    .filter(|(d, _)| *d == id)
-                    .map(|_| i18n.t().fmd_wrong_password)
-            })
+            actions
+                .password_error
+                .with(|e| e.as_ref().filter(|(d, _)| *d == id).map(|_| i18n.t().fmd_wrong_password))
         })
     };
     let action_error = {
         let id = id.clone();
         move || {
             actions.action_error.with(|e| {
-                e.as_ref()
-                    .filter(|(d, _)| *d == id)
-                    .map(|(_, err)| match err {
-                        ApiError::Network => i18n.t().error_network,
-                        ApiError::Problem(p) if p.code == ProblemCode::FindMyDeviceOn => {
-                            i18n.t().device_fmd_first
-                        }
-                        ApiError::Problem(_) => i18n.t().error_unexpected,
-                    })
+                e.as_ref().filter(|(d, _)| *d == id).map(|(_, err)| match err {
+                    ApiError::Network => i18n.t().error_network,
+                    ApiError::Problem(p) if p.code == ProblemCode::FindMyDeviceOn => {
+                        i18n.t().device_fmd_first
+                    }
+                    ApiError::Problem(_) => i18n.t().error_unexpected,
+                })
             })
         }
     };

@@ -26,11 +26,7 @@ pub fn PersonalInfo() -> impl IntoView {
         }
     };
     let field = move |get: fn(&farewell_api::Me, crate::i18n::Lang) -> String| {
-        Signal::derive(move || {
-            auth.me()
-                .map(|me| get(&me, i18n.lang()))
-                .unwrap_or_default()
-        })
+        Signal::derive(move || auth.me().map(|me| get(&me, i18n.lang())).unwrap_or_default())
     };
 
     view! {

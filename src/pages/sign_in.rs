@@ -96,11 +96,7 @@ pub fn SignIn() -> impl IntoView {
         }
     };
     let invalid = move |field: &'static str| {
-        move || {
-            errors
-                .with(|e| e.iter().any(|e| e.field == field))
-                .then_some("true")
-        }
+        move || errors.with(|e| e.iter().any(|e| e.field == field)).then_some("true")
     };
 
     view! {
@@ -171,9 +167,7 @@ fn sign_in_error(error: ApiError) -> FieldError {
     match error {
         ApiError::Problem(problem) if problem.code == ProblemCode::TooManyRequests => {
             let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
-            FieldError::with("login", move |t| {
-                fill(t.signin_throttled, &[("minutes", &minutes)])
-            })
+            FieldError::with("login", move |t| fill(t.signin_throttled, &[("minutes", &minutes)]))
         }
         ApiError::Problem(problem) if problem.status == 401 || problem.status == 422 => {
             FieldError::new("login", |t| t.signin_invalid)

@@ -36,10 +36,7 @@ pub fn SignOutChoices() -> impl IntoView {
         }
     });
     let finish = move || {
-        navigate(
-            &format!("{}?signed_out=1", Page::SignIn.path()),
-            Default::default(),
-        );
+        navigate(&format!("{}?signed_out=1", Page::SignIn.path()), Default::default());
         auth.signed_out();
     };
     Effect::new(move || match sign_out.value().get() {
@@ -49,9 +46,7 @@ pub fn SignOutChoices() -> impl IntoView {
         Some(Err(ApiError::Network)) => {
             errors.set(vec![FieldError::new("sign-out-here", |t| t.error_network)])
         }
-        Some(Err(_)) => errors.set(vec![FieldError::new("sign-out-here", |t| {
-            t.error_unexpected
-        })]),
+        Some(Err(_)) => errors.set(vec![FieldError::new("sign-out-here", |t| t.error_unexpected)]),
         None => {}
     });
     let run = move |scope: Scope| {

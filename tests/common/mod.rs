@@ -22,9 +22,7 @@ pub fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> HtmlE
 pub async fn settle() {
     for _ in 0..5 {
         let wait = js_sys::Promise::new(&mut |resolve, _| {
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-                .unwrap();
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).unwrap();
         });
         JsFuture::from(wait).await.unwrap();
         tick().await;

@@ -43,10 +43,7 @@ pub fn build() -> anyhow::Result<()> {
     move_inline_scripts(&dist)?;
     compress(&dist)?;
     fs::write(dist.join(STAMP), "")?;
-    println!(
-        "first load: {:.1} KB brotli",
-        first_load_brotli_bytes(&dist)? as f64 / 1024.0
-    );
+    println!("first load: {:.1} KB brotli", first_load_brotli_bytes(&dist)? as f64 / 1024.0);
     Ok(())
 }
 
@@ -93,11 +90,8 @@ fn compress(dist: &Path) -> anyhow::Result<()> {
         let data = fs::read(&path)?;
         let mut br = Vec::new();
         {
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 24,
-                ..Default::default()
-            };
+            let params =
+                brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
             brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)?;
         }
         fs::write(with_suffix(&path, "br"), br)?;
@@ -141,9 +135,7 @@ fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 fn modified(path: &Path) -> SystemTime {
-    fs::metadata(path)
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH)
+    fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 /// The newest modification time under `paths` (files and folders, recursively).

@@ -44,10 +44,7 @@ pub fn end_to_end() -> anyhow::Result<()> {
         cmd(root().join("target/debug/farewell-server"))
             .env("PORT", port.to_string())
             .env("BIND", "127.0.0.1")
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/farewell.db", data.display()),
-            )
+            .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
             .env("FAREWELL_DEV", "1")
             .env("FAREWELL_DIST", root().join("dist"))
             .env("RUST_LOG", "warn")

@@ -32,9 +32,7 @@ pub fn tool_path() -> String {
 /// Runs to completion; a non-zero exit is an error naming the command.
 pub fn run(command: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
+    let status = command.status().with_context(|| format!("cannot start {shown}"))?;
     if !status.success() {
         bail!("{shown} exited with {status}");
     }
@@ -44,7 +42,5 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
 /// Runs and returns stdout, or `None` when the program is missing or fails.
 pub fn output(command: &mut Command) -> Option<String> {
     let out = command.stderr(Stdio::null()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

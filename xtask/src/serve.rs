@@ -12,13 +12,7 @@ pub fn serve() -> anyhow::Result<()> {
     app::build()?;
     step("starting the server with demo data (Ctrl-C stops it)");
     run(cmd("cargo")
-        .args([
-            "run",
-            "--release",
-            "--locked",
-            "--package",
-            "farewell-server",
-        ])
+        .args(["run", "--release", "--locked", "--package", "farewell-server"])
         .env("FAREWELL_DEV", "1"))
 }
 

@@ -40,14 +40,7 @@ pub fn test() -> anyhow::Result<()> {
 
     step("wasm-bindgen-test in headless Chromium");
     run(cmd("cargo")
-        .args([
-            "test",
-            "--package",
-            "farewell",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--locked",
-        ])
+        .args(["test", "--package", "farewell", "--target", "wasm32-unknown-unknown", "--locked"])
         .env("CHROMEDRIVER", tools::CHROMEDRIVER))?;
 
     app::build()?;

@@ -35,10 +35,7 @@ pub fn ensure_test_tools() -> anyhow::Result<()> {
 fn ensure_wasm_target() -> anyhow::Result<()> {
     let installed =
         output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed
-        .lines()
-        .any(|t| t.trim() == "wasm32-unknown-unknown")
-    {
+    if !installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         step("installing the wasm32-unknown-unknown target");
         run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -50,9 +47,7 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> 
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
-    step(&format!(
-        "installing {krate} {version} (a few minutes, once)"
-    ));
+    step(&format!("installing {krate} {version} (a few minutes, once)"));
     let mut install = cmd("cargo");
     install.args(["install", krate, "--version", version, "--force"]);
     if locked {
@@ -65,9 +60,7 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> 
 fn locked_version(package: &str) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let needle = format!("name = \"{package}\"\nversion = \"");
-    let start = lock
-        .find(&needle)
-        .with_context(|| format!("{package} is not in Cargo.lock"))?
+    let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))?
         + needle.len();
     let end = lock[start..].find('"').context("Cargo.lock is malformed")? + start;
     Ok(lock[start..end].to_owned())
@@ -100,16 +93,8 @@ fn ensure_chromium() -> anyhow::Result<()> {
     if output(cmd("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
         bail!("Chromium is missing; run as root or `apt-get install chromium chromium-driver`");
     }
+    run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(cmd("apt-get")
-        .arg("update")
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    run(cmd("apt-get")
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

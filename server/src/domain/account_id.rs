@@ -15,11 +15,7 @@ impl AccountId {
     }
 
     pub fn generate() -> Self {
-        Self(
-            rand::thread_rng()
-                .gen_range(1_000_000_000u64..=9_999_999_999)
-                .to_string(),
-        )
+        Self(rand::thread_rng().gen_range(1_000_000_000u64..=9_999_999_999).to_string())
     }
 
     pub fn as_str(&self) -> &str {

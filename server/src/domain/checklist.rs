@@ -34,11 +34,7 @@ pub fn checklist(facts: &Facts, ticks: &Ticks) -> Vec<ChecklistItem> {
         amount: None,
     };
     let plural = |n: u32, one: &str, many: &str| {
-        if n == 1 {
-            one.to_owned()
-        } else {
-            format!("{n} {many}")
-        }
+        if n == 1 { one.to_owned() } else { format!("{n} {many}") }
     };
     vec![
         ChecklistItem {
@@ -49,10 +45,7 @@ pub fn checklist(facts: &Facts, ticks: &Ticks) -> Vec<ChecklistItem> {
                 facts.devices_signed_in == 0,
                 match facts.devices_signed_in {
                     0 => "Every device is signed out".into(),
-                    n => format!(
-                        "{} still signed in",
-                        plural(n, "1 device is", "devices are")
-                    ),
+                    n => format!("{} still signed in", plural(n, "1 device is", "devices are")),
                 },
             )
         },
@@ -64,10 +57,7 @@ pub fn checklist(facts: &Facts, ticks: &Ticks) -> Vec<ChecklistItem> {
                 facts.find_my_device_on == 0,
                 match facts.find_my_device_on {
                     0 => "Find My Device is off everywhere".into(),
-                    n => format!(
-                        "Find My Device is on for {}",
-                        plural(n, "1 device", "devices")
-                    ),
+                    n => format!("Find My Device is on for {}", plural(n, "1 device", "devices")),
                 },
             )
         },
@@ -134,18 +124,30 @@ pub fn checklist(facts: &Facts, ticks: &Ticks) -> Vec<ChecklistItem> {
     ]
 }
 
+/// How far a request has come, beyond its checklist.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub terms_accepted: bool,
+    /// The password was re-entered recently enough.
+    pub reauth_fresh: bool,
+    /// A code of this request was verified.
+    pub verified: bool,
+}
+
 /// The first unfinished step of the wizard.
 pub fn next_step(
     status: DeletionStatus,
     items: &[ChecklistItem],
-    terms_accepted: bool,
+    progress: Progress,
 ) -> WizardStep {
+    use DeletionStatus::*;
     match status {
-        DeletionStatus::None => WizardStep::BeforeYouGo,
-        DeletionStatus::PendingDeletion => WizardStep::Done,
-        DeletionStatus::InProgress if items.iter().any(|i| !i.ok) => WizardStep::Checklist,
-        DeletionStatus::InProgress if !terms_accepted => WizardStep::Terms,
-        DeletionStatus::InProgress => WizardStep::Verify,
+        None => WizardStep::BeforeYouGo,
+        PendingDeletion => WizardStep::Done,
+        InProgress if items.iter().any(|i| !i.ok) => WizardStep::Checklist,
+        InProgress if !progress.terms_accepted => WizardStep::Terms,
+        InProgress if !(progress.reauth_fresh && progress.verified) => WizardStep::Verify,
+        InProgress => WizardStep::Confirm,
     }
 }
 
@@ -154,10 +156,7 @@ mod tests {
     use super::*;
 
     fn usd(minor: i64) -> Money {
-        Money {
-            minor,
-            currency: "USD".into(),
-        }
+        Money { minor, currency: "USD".into() }
     }
 
     fn clear() -> Facts {
@@ -174,25 +173,15 @@ mod tests {
     }
 
     fn unmet(facts: &Facts, ticks: &Ticks) -> Vec<ItemId> {
-        checklist(facts, ticks)
-            .into_iter()
-            .filter(|i| !i.ok)
-            .map(|i| i.id)
-            .collect()
+        checklist(facts, ticks).into_iter().filter(|i| !i.ok).map(|i| i.id).collect()
     }
 
     #[test]
     fn an_empty_account_only_needs_the_backup_decision() {
         assert_eq!(unmet(&clear(), &Ticks::default()), [ItemId::Backup]);
-        let ticks = Ticks {
-            no_backup: true,
-            ..Ticks::default()
-        };
+        let ticks = Ticks { no_backup: true, ..Ticks::default() };
         assert!(unmet(&clear(), &ticks).is_empty());
-        let downloaded = Facts {
-            backup_downloaded: true,
-            ..clear()
-        };
+        let downloaded = Facts { backup_downloaded: true, ..clear() };
         assert!(unmet(&downloaded, &Ticks::default()).is_empty());
     }
 
@@ -206,11 +195,7 @@ mod tests {
             open_orders: 1,
             ..clear()
         };
-        let all_ticked = Ticks {
-            balance_forfeit: true,
-            purchases_erased: true,
-            no_backup: true,
-        };
+        let all_ticked = Ticks { balance_forfeit: true, purchases_erased: true, no_backup: true };
         assert_eq!(
             unmet(&facts, &all_ticked),
             [
@@ -224,50 +209,27 @@ mod tests {
 
     #[test]
     fn a_balance_and_purchases_need_acknowledging() {
-        let facts = Facts {
-            wallet: usd(1_250),
-            purchases: 4,
-            ..clear()
-        };
-        let ticks = Ticks {
-            no_backup: true,
-            ..Ticks::default()
-        };
-        assert_eq!(
-            unmet(&facts, &ticks),
-            [ItemId::BalanceForfeit, ItemId::PurchasesErased]
-        );
+        let facts = Facts { wallet: usd(1_250), purchases: 4, ..clear() };
+        let ticks = Ticks { no_backup: true, ..Ticks::default() };
+        assert_eq!(unmet(&facts, &ticks), [ItemId::BalanceForfeit, ItemId::PurchasesErased]);
     }
 
     #[test]
     fn the_next_step_is_the_first_unfinished_one() {
+        use DeletionStatus::*;
         let open = checklist(&clear(), &Ticks::default());
-        let done = checklist(
-            &clear(),
-            &Ticks {
-                no_backup: true,
-                ..Ticks::default()
-            },
-        );
-        assert_eq!(
-            next_step(DeletionStatus::None, &open, false),
-            WizardStep::BeforeYouGo
-        );
-        assert_eq!(
-            next_step(DeletionStatus::InProgress, &open, true),
-            WizardStep::Checklist
-        );
-        assert_eq!(
-            next_step(DeletionStatus::InProgress, &done, false),
-            WizardStep::Terms
-        );
-        assert_eq!(
-            next_step(DeletionStatus::InProgress, &done, true),
-            WizardStep::Verify
-        );
-        assert_eq!(
-            next_step(DeletionStatus::PendingDeletion, &done, true),
-            WizardStep::Done
-        );
+        let ticked = Ticks { no_backup: true, ..Ticks::default() };
+        let done = checklist(&clear(), &ticked);
+        let terms = Progress { terms_accepted: true, ..Progress::default() };
+        let verified_long_ago = Progress { verified: true, ..terms };
+        let all = Progress { reauth_fresh: true, ..verified_long_ago };
+        let step = |status, items: &[ChecklistItem], progress| next_step(status, items, progress);
+        assert_eq!(step(None, &open, Progress::default()), WizardStep::BeforeYouGo);
+        assert_eq!(step(InProgress, &open, all), WizardStep::Checklist);
+        assert_eq!(step(InProgress, &done, Progress::default()), WizardStep::Terms);
+        assert_eq!(step(InProgress, &done, terms), WizardStep::Verify);
+        assert_eq!(step(InProgress, &done, verified_long_ago), WizardStep::Verify);
+        assert_eq!(step(InProgress, &done, all), WizardStep::Confirm);
+        assert_eq!(step(PendingDeletion, &done, all), WizardStep::Done);
     }
 }

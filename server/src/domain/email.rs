@@ -81,9 +81,6 @@ mod tests {
 
     #[test]
     fn masking_keeps_the_first_letter_and_the_domain() {
-        assert_eq!(
-            Email::parse("mei@example.com").unwrap().masked(),
-            "m***@example.com"
-        );
+        assert_eq!(Email::parse("mei@example.com").unwrap().masked(), "m***@example.com");
     }
 }

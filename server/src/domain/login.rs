@@ -24,10 +24,7 @@ mod tests {
 
     #[test]
     fn an_at_sign_means_email_otherwise_phone() {
-        assert!(matches!(
-            Login::parse("demo@example.com"),
-            Some(Login::Email(_))
-        ));
+        assert!(matches!(Login::parse("demo@example.com"), Some(Login::Email(_))));
         assert!(matches!(Login::parse("+1 555 0100"), Some(Login::Phone(_))));
         assert_eq!(Login::parse("neither"), None);
     }

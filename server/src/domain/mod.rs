@@ -2,13 +2,16 @@
 
 pub mod account_id;
 pub mod checklist;
+pub mod code;
 pub mod email;
 pub mod login;
 pub mod phone;
-pub mod session_token;
+pub mod token;
+pub mod verification;
 
 pub use account_id::AccountId;
+pub use code::VerificationCode;
 pub use email::Email;
 pub use login::Login;
 pub use phone::Phone;
-pub use session_token::{SessionToken, TokenHash};
+pub use token::{SecretToken, TokenHash};

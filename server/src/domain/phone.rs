@@ -50,24 +50,13 @@ mod tests {
     #[test]
     fn separators_people_type_are_dropped() {
         for typed in ["+1 555 0100", "+1-555-0100", "+1 (555) 0100", "+1.555.0100"] {
-            assert_eq!(
-                Phone::parse(typed).unwrap().as_str(),
-                "+15550100",
-                "{typed}"
-            );
+            assert_eq!(Phone::parse(typed).unwrap().as_str(), "+15550100", "{typed}");
         }
     }
 
     #[test]
     fn numbers_without_country_code_or_with_letters_are_refused() {
-        for bad in [
-            "5550100",
-            "+1 555 01OO",
-            "+123",
-            "+0 555 0100",
-            "+1234567890123456",
-            "+",
-        ] {
+        for bad in ["5550100", "+1 555 01OO", "+123", "+0 555 0100", "+1234567890123456", "+"] {
             assert!(Phone::parse(bad).is_none(), "{bad:?} should be refused");
         }
     }

@@ -22,10 +22,7 @@ pub async fn list(
     session: CurrentSession,
 ) -> AppResult<Json<Vec<Device>>> {
     let rows = store::devices::list(&state.db, &session.account_id).await?;
-    let devices = rows
-        .iter()
-        .map(|row| row.to_wire())
-        .collect::<anyhow::Result<_>>()?;
+    let devices = rows.iter().map(|row| row.to_wire()).collect::<anyhow::Result<_>>()?;
     Ok(Json(devices))
 }
 
@@ -42,9 +39,7 @@ pub async fn sign_out(
         return Err(AppError::FindMyDeviceOn);
     }
     if store::devices::sign_out(&state.db, &session.account_id, &id).await? && device.signed_in {
-        state
-            .audit(&session.account_id, Event::DeviceSignedOut)
-            .await?;
+        state.audit(&session.account_id, Event::DeviceSignedOut).await?;
     }
     current(&state, &session, &id).await
 }
@@ -56,26 +51,16 @@ pub async fn find_my_device_off(
     Path(id): Path<String>,
     AppJson(request): AppJson<PasswordConfirmation>,
 ) -> AppResult<Json<Device>> {
-    store::devices::find(&state.db, &session.account_id, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    store::devices::find(&state.db, &session.account_id, &id).await?.ok_or(AppError::NotFound)?;
     let account = store::accounts::find(&state.db, &session.account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !state
-        .passwords
-        .verify(Some(account.password_hash), request.password)
-        .await?
-    {
-        state
-            .audit(&session.account_id, Event::FindMyDeviceOffRefused)
-            .await?;
+    if !state.passwords.verify(Some(account.password_hash), request.password).await? {
+        state.audit(&session.account_id, Event::FindMyDeviceOffRefused).await?;
         return Err(AppError::WrongPassword);
     }
     store::devices::turn_off_find_my_device(&state.db, &session.account_id, &id).await?;
-    state
-        .audit(&session.account_id, Event::FindMyDeviceOff)
-        .await?;
+    state.audit(&session.account_id, Event::FindMyDeviceOff).await?;
     current(&state, &session, &id).await
 }
 

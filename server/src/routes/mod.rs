@@ -1,6 +1,7 @@
 //! The `/api/v1` router: one module per resource.
 
 pub mod deletion;
+pub mod dev;
 pub mod devices;
 pub mod health;
 pub mod inventory;
@@ -28,16 +29,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/inventory", get(inventory::inventory))
         .route("/devices", get(devices::list))
         .route("/devices/{id}/sign-out", post(devices::sign_out))
-        .route(
-            "/devices/{id}/find-my-device/off",
-            post(devices::find_my_device_off),
-        )
-        .route("/deletion", get(deletion::state).post(deletion::start))
-        .route(
-            "/deletion/acknowledgements",
-            put(deletion::acknowledgements),
-        )
+        .route("/devices/{id}/find-my-device/off", post(devices::find_my_device_off))
+        .route("/deletion", get(deletion::state).post(deletion::start).delete(deletion::abandon))
+        .route("/deletion/acknowledgements", put(deletion::acknowledgements))
         .route("/deletion/terms", put(deletion::terms))
+        .route("/deletion/reauth", post(deletion::reauth))
+        .route("/deletion/code", post(deletion::send_code))
+        .route("/deletion/code/verify", post(deletion::verify_code))
+        .route("/deletion/confirm", post(deletion::confirm))
+        .route("/dev/outbox", get(dev::outbox))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

@@ -18,7 +18,7 @@ use axum_extra::extract::{
 use farewell_api::{Me, SignInRequest};
 
 use crate::{
-    domain::{AccountId, Login, SessionToken},
+    domain::{AccountId, Login, SecretToken},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession, SESSION_COOKIE},
     routes::me::personal_info,
@@ -39,10 +39,7 @@ pub async fn sign_in(
     };
     let verified = state
         .passwords
-        .verify(
-            account.as_ref().map(|a| a.password_hash.clone()),
-            request.password,
-        )
+        .verify(account.as_ref().map(|a| a.password_hash.clone()), request.password)
         .await?;
     let now = state.clock.unix();
     let account = match account {
@@ -63,16 +60,10 @@ pub async fn sign_in(
 
     let account_id = AccountId::parse(&account.id)
         .ok_or_else(|| anyhow::anyhow!("stored account id is invalid"))?;
-    let token = SessionToken::generate();
+    let token = SecretToken::generate();
     store::sessions::insert(&state.db, &token.hash(), &account_id, now).await?;
-    store::audit::record(
-        &state.db,
-        now,
-        Some(&account_id),
-        Event::SignIn,
-        Some(&client_ip),
-    )
-    .await?;
+    store::audit::record(&state.db, now, Some(&account_id), Event::SignIn, Some(&client_ip))
+        .await?;
     let jar = jar.add(session_cookie(token.encode()));
     Ok((jar, Json(personal_info(&account)?)))
 }
@@ -115,7 +106,7 @@ pub async fn sign_out_everywhere(
     Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
 }
 
-fn session_cookie(value: String) -> Cookie<'static> {
+pub fn session_cookie(value: String) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, value))
         .http_only(true)
         .secure(true)
@@ -125,7 +116,7 @@ fn session_cookie(value: String) -> Cookie<'static> {
         .build()
 }
 
-fn expired_session_cookie() -> Cookie<'static> {
+pub fn expired_session_cookie() -> Cookie<'static> {
     let mut cookie = session_cookie(String::new());
     cookie.make_removal();
     cookie

@@ -54,16 +54,10 @@ const LAST_NAMES: [&str; 12] = [
 ];
 const NOTE_TOPICS: [(&str, &str); 6] = [
     ("Groceries", "- oat milk\n- rice\n- green tea\n- tofu"),
-    (
-        "Wi-Fi at the cabin",
-        "Network: Lakeside\nAsk Ben for the password.",
-    ),
+    ("Wi-Fi at the cabin", "Network: Lakeside\nAsk Ben for the password."),
     ("Gift ideas", "Mum: gardening gloves\nJun: a good notebook"),
     ("Packing list", "Passport, chargers, adapter, sunscreen"),
-    (
-        "Books to read",
-        "1. The Left Hand of Darkness\n2. Klara and the Sun",
-    ),
+    ("Books to read", "1. The Left Hand of Darkness\n2. Klara and the Sun"),
     ("Bike service", "Chain oiled in March; brakes next."),
 ];
 const FORUM_TITLES: [&str; 6] = [
@@ -253,9 +247,7 @@ fn photo(rng: &mut StdRng) -> Vec<u8> {
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().expect("in-memory PNG header");
-        writer
-            .write_image_data(&pixels)
-            .expect("in-memory PNG data");
+        writer.write_image_data(&pixels).expect("in-memory PNG data");
     }
     out.into_inner()
 }

@@ -29,10 +29,8 @@ struct DemoAccount {
     holdings: Holdings,
 }
 
-const APPS: [(&str, &str); 2] = [
-    ("PhotoPrint Studio", "profile email"),
-    ("RideShare Go", "profile phone"),
-];
+const APPS: [(&str, &str); 2] =
+    [("PhotoPrint Studio", "profile email"), ("RideShare Go", "profile phone")];
 
 fn demo_accounts() -> [DemoAccount; 2] {
     [

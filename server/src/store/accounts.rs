@@ -37,12 +37,10 @@ pub async fn find_by_login(db: &Db, login: &Login) -> sqlx::Result<Option<Accoun
         Login::Email(email) => ("email", email.as_str()),
         Login::Phone(phone) => ("phone", phone.as_str()),
     };
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM accounts WHERE {column} = ?"
-    ))
-    .bind(value)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = ?"))
+        .bind(value)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn find(db: &Db, id: &AccountId) -> sqlx::Result<Option<AccountRow>> {
@@ -74,7 +72,18 @@ pub async fn insert(
 }
 
 pub async fn count(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(db).await
+}
+
+pub async fn set_state(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: &AccountId,
+    state: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET state = ? WHERE id = ?")
+        .bind(state)
+        .bind(id.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
 }

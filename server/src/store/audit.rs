@@ -16,6 +16,14 @@ pub enum Event {
     DeletionStarted,
     DeletionAcknowledged,
     DeletionTermsAccepted,
+    DeletionAbandoned,
+    Reauthenticated,
+    ReauthFailed,
+    CodeSent,
+    CodeFailed,
+    CodeLocked,
+    CodeVerified,
+    DeletionRequested,
 }
 
 impl Event {
@@ -31,6 +39,14 @@ impl Event {
             Self::DeletionStarted => "deletion_started",
             Self::DeletionAcknowledged => "deletion_acknowledged",
             Self::DeletionTermsAccepted => "deletion_terms_accepted",
+            Self::DeletionAbandoned => "deletion_abandoned",
+            Self::Reauthenticated => "reauthenticated",
+            Self::ReauthFailed => "reauth_failed",
+            Self::CodeSent => "code_sent",
+            Self::CodeFailed => "code_failed",
+            Self::CodeLocked => "code_locked",
+            Self::CodeVerified => "code_verified",
+            Self::DeletionRequested => "deletion_requested",
         }
     }
 }

@@ -53,13 +53,11 @@ pub async fn list(db: &Db, account: &AccountId) -> sqlx::Result<Vec<DeviceRow>> 
 }
 
 pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option<DeviceRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM devices WHERE account_id = ? AND id = ?"
-    ))
-    .bind(account.as_str())
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM devices WHERE account_id = ? AND id = ?"))
+        .bind(account.as_str())
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Signs the device out unless Find My Device is on; returns whether a row changed.

@@ -7,10 +7,7 @@ use crate::domain::{AccountId, checklist::Facts};
 use super::Db;
 
 async fn count(db: &Db, sql: &str, account: &AccountId) -> sqlx::Result<u32> {
-    let n: i64 = sqlx::query_scalar(sql)
-        .bind(account.as_str())
-        .fetch_one(db)
-        .await?;
+    let n: i64 = sqlx::query_scalar(sql).bind(account.as_str()).fetch_one(db).await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -46,44 +43,16 @@ pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<I
     Ok(Inventory {
         photos: u32::try_from(photos).unwrap_or(u32::MAX),
         photo_bytes: u64::try_from(photo_bytes).unwrap_or(0),
-        contacts: count(
-            db,
-            "SELECT COUNT(*) FROM contacts WHERE account_id = ?",
-            account,
-        )
-        .await?,
-        notes: count(
-            db,
-            "SELECT COUNT(*) FROM notes WHERE account_id = ?",
-            account,
-        )
-        .await?,
-        messages: count(
-            db,
-            "SELECT COUNT(*) FROM messages WHERE account_id = ?",
-            account,
-        )
-        .await?,
-        devices: count(
-            db,
-            "SELECT COUNT(*) FROM devices WHERE account_id = ?",
-            account,
-        )
-        .await?,
-        purchases: count(
-            db,
-            "SELECT COUNT(*) FROM purchases WHERE account_id = ?",
-            account,
-        )
-        .await?,
+        contacts: count(db, "SELECT COUNT(*) FROM contacts WHERE account_id = ?", account).await?,
+        notes: count(db, "SELECT COUNT(*) FROM notes WHERE account_id = ?", account).await?,
+        messages: count(db, "SELECT COUNT(*) FROM messages WHERE account_id = ?", account).await?,
+        devices: count(db, "SELECT COUNT(*) FROM devices WHERE account_id = ?", account).await?,
+        purchases: count(db, "SELECT COUNT(*) FROM purchases WHERE account_id = ?", account)
+            .await?,
         active_warranties: u32::try_from(active_warranties).unwrap_or(u32::MAX),
         wallet: wallet(db, account).await?,
-        forum_posts: count(
-            db,
-            "SELECT COUNT(*) FROM forum_posts WHERE account_id = ?",
-            account,
-        )
-        .await?,
+        forum_posts: count(db, "SELECT COUNT(*) FROM forum_posts WHERE account_id = ?", account)
+            .await?,
         third_party_apps,
     })
 }

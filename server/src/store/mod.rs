@@ -2,9 +2,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod codes;
 pub mod deletion;
 pub mod devices;
 pub mod inventory;
+pub mod outbox;
+pub mod secrets;
 pub mod sessions;
 
 use std::{str::FromStr, time::Duration};
@@ -37,9 +40,6 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         .connect_with(options)
         .await
         .context("cannot open the database")?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("cannot migrate the database")?;
+    sqlx::migrate!("./migrations").run(&pool).await.context("cannot migrate the database")?;
     Ok(pool)
 }

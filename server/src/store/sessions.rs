@@ -50,18 +50,43 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
 }
 
 pub async fn delete(db: &Db, hash: &TokenHash) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(&hash.0[..])
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash.0[..]).execute(db).await?;
     Ok(())
 }
 
 /// Ends every session of the account ("sign out everywhere"); returns how many ended.
-pub async fn delete_all(db: &Db, account: &AccountId) -> sqlx::Result<u64> {
+pub async fn delete_all(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = ?")
         .bind(account.as_str())
         .execute(db)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Swaps a session's token for a new one, keeping its account and start time.
+pub async fn replace(
+    tx: &mut sqlx::SqliteConnection,
+    old: &TokenHash,
+    new: &TokenHash,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<()> {
+    let created_at: Option<i64> =
+        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = ? RETURNING created_at")
+            .bind(&old.0[..])
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&new.0[..])
+    .bind(account.as_str())
+    .bind(created_at.unwrap_or(now))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -36,12 +36,8 @@ async fn put(browser: &mut Browser<'_>, path: &str, body: Value) -> reqwest::Res
 async fn assert_terms_refused(browser: &mut Browser<'_>, expected: &[&str]) {
     let response = put(browser, "/deletion/terms", json!({ "accepted": true })).await;
     let problem = assert_problem(response, StatusCode::CONFLICT, "step_out_of_order").await;
-    let named: Vec<&str> = problem["unmet"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let named: Vec<&str> =
+        problem["unmet"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(named, expected);
 }
 
@@ -94,11 +90,8 @@ async fn each_demo_gate_blocks_the_next_step_until_it_is_fixed() {
 
     // Ticks cannot waive gates.
     let ticks = json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value =
+        put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
     assert_eq!(unmet(&state), ["devices_signed_out", "find_my_device_off"]);
     assert_terms_refused(&mut browser, &["devices_signed_out", "find_my_device_off"]).await;
 
@@ -130,18 +123,12 @@ async fn withdrawing_an_acknowledgement_reopens_the_checklist() {
     browser.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
     post(&mut browser, "/deletion").await;
     let ticks = json!({ "balance_forfeit": false, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value =
+        put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
     assert!(!unmet(&state).contains(&"purchases_erased".to_owned()));
     let ticks = json!({ "balance_forfeit": false, "purchases_erased": false, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value =
+        put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
     assert!(unmet(&state).contains(&"purchases_erased".to_owned()));
 }
 
@@ -153,11 +140,8 @@ async fn an_unpaid_instalment_and_an_open_order_block_owes_until_settled() {
     post(&mut browser, "/deletion").await;
     post(&mut browser, "/devices/dev-9a0b1c2d/sign-out").await;
     let ticks = json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true });
-    let state: Value = put(&mut browser, "/deletion/acknowledgements", ticks)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value =
+        put(&mut browser, "/deletion/acknowledgements", ticks).await.json().await.unwrap();
     assert_eq!(unmet(&state), ["no_unpaid_balance", "no_open_orders"]);
     let owed = state["checklist"]
         .as_array()
@@ -171,15 +155,9 @@ async fn an_unpaid_instalment_and_an_open_order_block_owes_until_settled() {
     assert_terms_refused(&mut browser, &["no_unpaid_balance", "no_open_orders"]).await;
 
     // The store settles the instalment (outside this API); the gate opens on the next read.
-    sqlx::query("UPDATE instalments SET paid = 1")
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE instalments SET paid = 1").execute(&app.state.db).await.unwrap();
     assert_terms_refused(&mut browser, &["no_open_orders"]).await;
-    sqlx::query("UPDATE purchases SET status = 'delivered'")
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE purchases SET status = 'delivered'").execute(&app.state.db).await.unwrap();
     let accepted = put(&mut browser, "/deletion/terms", json!({ "accepted": true })).await;
     assert_eq!(accepted.status(), StatusCode::OK);
 }
@@ -211,13 +189,7 @@ async fn the_inventory_counts_what_the_demo_account_holds() {
     assert_eq!(inventory["devices"], 3);
     assert_eq!(inventory["purchases"], 4);
     assert_eq!(inventory["active_warranties"], 3);
-    assert_eq!(
-        inventory["wallet"],
-        json!({ "minor": 1250, "currency": "USD" })
-    );
+    assert_eq!(inventory["wallet"], json!({ "minor": 1250, "currency": "USD" }));
     assert_eq!(inventory["forum_posts"], 6);
-    assert_eq!(
-        inventory["third_party_apps"],
-        json!(["PhotoPrint Studio", "RideShare Go"])
-    );
+    assert_eq!(inventory["third_party_apps"], json!(["PhotoPrint Studio", "RideShare Go"]));
 }

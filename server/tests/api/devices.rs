@@ -18,10 +18,7 @@ async fn the_demo_account_lists_three_devices_one_with_find_my_device_on() {
     let devices: Vec<Value> = browser.get("/devices").await.json().await.unwrap();
     assert_eq!(devices.len(), 3);
     assert!(devices.iter().all(|d| d["signed_in"] == true));
-    let tracked: Vec<_> = devices
-        .iter()
-        .filter(|d| d["find_my_device"] == true)
-        .collect();
+    let tracked: Vec<_> = devices.iter().filter(|d| d["find_my_device"] == true).collect();
     assert_eq!(tracked.len(), 1);
     assert_eq!(tracked[0]["id"], PHONE_WITH_FIND_MY_DEVICE);
 }
@@ -47,18 +44,10 @@ async fn a_device_with_find_my_device_on_cannot_be_signed_out_until_it_is_off() 
     browser.sign_in_demo().await;
     let path = format!("/devices/{PHONE_WITH_FIND_MY_DEVICE}/sign-out");
     let request = browser.request(Method::POST, &path);
-    assert_problem(
-        browser.send(request).await,
-        StatusCode::CONFLICT,
-        "find_my_device_on",
-    )
-    .await;
+    assert_problem(browser.send(request).await, StatusCode::CONFLICT, "find_my_device_on").await;
 
     let off = browser
-        .request(
-            Method::POST,
-            &format!("/devices/{PHONE_WITH_FIND_MY_DEVICE}/find-my-device/off"),
-        )
+        .request(Method::POST, &format!("/devices/{PHONE_WITH_FIND_MY_DEVICE}/find-my-device/off"))
         .json(&json!({ "password": seed::DEMO_PASSWORD }));
     let device: Value = browser.send(off).await.json().await.unwrap();
     assert_eq!(device["find_my_device"], false);
@@ -74,10 +63,7 @@ async fn turning_find_my_device_off_with_a_wrong_password_changes_nothing() {
     browser.sign_in_demo().await;
     let before: Value = browser.get("/devices").await.json().await.unwrap();
     let request = browser
-        .request(
-            Method::POST,
-            &format!("/devices/{PHONE_WITH_FIND_MY_DEVICE}/find-my-device/off"),
-        )
+        .request(Method::POST, &format!("/devices/{PHONE_WITH_FIND_MY_DEVICE}/find-my-device/off"))
         .json(&json!({ "password": "guess" }));
     let problem = assert_problem(
         browser.send(request).await,
@@ -97,27 +83,14 @@ async fn another_accounts_device_is_404_and_stays_as_it_was() {
     let mut browser = app.browser();
     browser.sign_in_demo().await;
     let sign_out = browser.request(Method::POST, &format!("/devices/{OWES_PHONE}/sign-out"));
-    assert_problem(
-        browser.send(sign_out).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    assert_problem(browser.send(sign_out).await, StatusCode::NOT_FOUND, "not_found").await;
     let off = browser
-        .request(
-            Method::POST,
-            &format!("/devices/{OWES_PHONE}/find-my-device/off"),
-        )
+        .request(Method::POST, &format!("/devices/{OWES_PHONE}/find-my-device/off"))
         .json(&json!({ "password": seed::DEMO_PASSWORD }));
     assert_problem(browser.send(off).await, StatusCode::NOT_FOUND, "not_found").await;
     for unknown in ["nope", "dev-7f3a9c21%27%20OR%201=1"] {
         let request = browser.request(Method::POST, &format!("/devices/{unknown}/sign-out"));
-        assert_problem(
-            browser.send(request).await,
-            StatusCode::NOT_FOUND,
-            "not_found",
-        )
-        .await;
+        assert_problem(browser.send(request).await, StatusCode::NOT_FOUND, "not_found").await;
     }
 
     let mut owner = app.browser();
@@ -131,17 +104,9 @@ async fn another_accounts_device_is_404_and_stays_as_it_was() {
 async fn devices_need_a_session() {
     let app = spawn_app().await;
     let mut anonymous = app.browser();
-    assert_problem(
-        anonymous.get("/devices").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_problem(anonymous.get("/devices").await, StatusCode::UNAUTHORIZED, "unauthenticated")
+        .await;
     let request = anonymous.request(Method::POST, &format!("/devices/{TABLET}/sign-out"));
-    assert_problem(
-        anonymous.send(request).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_problem(anonymous.send(request).await, StatusCode::UNAUTHORIZED, "unauthenticated")
+        .await;
 }

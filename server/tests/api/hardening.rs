@@ -7,10 +7,7 @@ use serde_json::json;
 use crate::helpers::{assert_problem, spawn_app};
 
 async fn session_count(app: &crate::helpers::TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.state.db).await.unwrap()
 }
 
 #[tokio::test]
@@ -45,15 +42,9 @@ async fn bad_json_unknown_fields_and_wrong_types_are_4xx_problems() {
     let browser = app.browser();
     let bodies = [
         ("{not json", "bad_request"),
-        (
-            r#"{"login":"demo@example.com","password":"farewell-demo","admin":true}"#,
-            "bad_request",
-        ),
+        (r#"{"login":"demo@example.com","password":"farewell-demo","admin":true}"#, "bad_request"),
         (r#"{"login":"demo@example.com"}"#, "bad_request"),
-        (
-            r#"{"login":12345678901234567890123,"password":"x"}"#,
-            "bad_request",
-        ),
+        (r#"{"login":12345678901234567890123,"password":"x"}"#, "bad_request"),
         ("[]", "bad_request"),
     ];
     for (body, code) in bodies {
@@ -64,11 +55,7 @@ async fn bad_json_unknown_fields_and_wrong_types_are_4xx_problems() {
             .send()
             .await
             .unwrap();
-        assert!(
-            response.status().is_client_error(),
-            "{body}: {}",
-            response.status()
-        );
+        assert!(response.status().is_client_error(), "{body}: {}", response.status());
         let status = response.status();
         assert_problem(response, status, code).await;
     }
@@ -94,12 +81,7 @@ async fn a_body_that_is_not_json_is_415() {
         .send()
         .await
         .unwrap();
-    assert_problem(
-        response,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-    )
-    .await;
+    assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
 }
 
 #[tokio::test]
@@ -121,32 +103,17 @@ async fn a_2_mb_body_is_413_and_changes_nothing() {
 async fn unknown_api_paths_and_methods_are_problem_documents() {
     let app = spawn_app().await;
     let mut browser = app.browser();
-    assert_problem(
-        browser.get("/nope").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    assert_problem(browser.get("/nope").await, StatusCode::NOT_FOUND, "not_found").await;
     let put = browser.request(Method::PUT, "/me");
     let response = browser.send(put).await;
-    assert_problem(
-        response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .await;
+    assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in ["/api/v1/health", "/api/v1/me", "/account"] {
-        let response = app
-            .http
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap();
+        let response = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
         let headers = response.headers();
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));

@@ -46,10 +46,7 @@ pub struct Browser<'a> {
 
 impl TestApp {
     pub fn browser(&self) -> Browser<'_> {
-        Browser {
-            app: self,
-            cookie: None,
-        }
+        Browser { app: self, cookie: None }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -70,11 +67,11 @@ impl Browser<'_> {
         request
     }
 
-    /// Sends and remembers a session cookie that the answer sets.
+    /// Sends, and keeps or drops the session cookie as the answer says, like a browser.
     pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Response {
         let response = request.send().await.unwrap();
         if let Some(value) = session_cookie(&response) {
-            self.cookie = Some(value);
+            self.cookie = (value != "__Host-session=").then_some(value);
         }
         response
     }
@@ -111,13 +108,99 @@ pub fn session_cookie(response: &Response) -> Option<String> {
 /// Asserts an RFC 9457 problem document with `status` and `code`, and returns it.
 pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status);
-    assert_eq!(
-        response.headers()[header::CONTENT_TYPE],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status.as_u16());
     assert!(body["title"].is_string());
     body
 }
+
+impl Browser<'_> {
+    pub async fn post_json(&mut self, path: &str, body: Value) -> Response {
+        let request = self.request(Method::POST, path).json(&body);
+        self.send(request).await
+    }
+
+    pub async fn put_json(&mut self, path: &str, body: Value) -> Response {
+        let request = self.request(Method::PUT, path).json(&body);
+        self.send(request).await
+    }
+
+    pub async fn post(&mut self, path: &str) -> Response {
+        let request = self.request(Method::POST, path);
+        self.send(request).await
+    }
+
+    /// Takes the demo account through steps 1–3: every gate fixed, ticks given, terms accepted.
+    pub async fn demo_ready_for_verification(&mut self) {
+        self.sign_in_demo().await;
+        assert_eq!(self.post("/deletion").await.status(), StatusCode::OK);
+        let off = json!({ "password": seed::DEMO_PASSWORD });
+        let response = self.post_json("/devices/dev-7f3a9c21/find-my-device/off", off).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        for device in ["dev-7f3a9c21", "dev-2b8e4d10", "dev-c5d61e77"] {
+            let response = self.post(&format!("/devices/{device}/sign-out")).await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        let ticks = json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true });
+        assert_eq!(
+            self.put_json("/deletion/acknowledgements", ticks).await.status(),
+            StatusCode::OK
+        );
+        let terms = self.put_json("/deletion/terms", json!({ "accepted": true })).await;
+        assert_eq!(terms.status(), StatusCode::OK);
+    }
+
+    pub async fn reauth(&mut self) -> Response {
+        self.post_json("/deletion/reauth", json!({ "password": seed::DEMO_PASSWORD })).await
+    }
+
+    pub async fn send_code(&mut self, channel: &str) -> Response {
+        self.post_json("/deletion/code", json!({ "channel": channel })).await
+    }
+
+    pub async fn verify(&mut self, code: &str) -> Response {
+        self.post_json("/deletion/code/verify", json!({ "code": code })).await
+    }
+}
+
+impl TestApp {
+    /// The newest message sent to `to`, read from the dev outbox as a person would.
+    pub async fn last_message_to(&self, to: &str) -> Value {
+        let messages: Vec<Value> = self
+            .http
+            .get(self.url("/dev/outbox"))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        messages.into_iter().next().unwrap_or_else(|| panic!("no message to {to}"))
+    }
+
+    /// The six-digit code in the newest message to `to`.
+    pub async fn last_code_to(&self, to: &str) -> String {
+        let body = self.last_message_to(to).await["body"].as_str().unwrap().to_owned();
+        six_digits(&body).unwrap_or_else(|| panic!("no code in {body}"))
+    }
+
+    pub fn advance(&self, seconds: u64) {
+        self.state.clock.advance(std::time::Duration::from_secs(seconds));
+    }
+}
+
+fn six_digits(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(5)).find_map(|i| {
+        let window = &bytes[i..i + 6];
+        let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 6).is_none_or(|b| !b.is_ascii_digit());
+        (bounded && window.iter().all(u8::is_ascii_digit))
+            .then(|| String::from_utf8(window.to_vec()).unwrap())
+    })
+}
+
+pub const DEMO_PHONE_E164: &str = "+15550100";

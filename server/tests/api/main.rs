@@ -5,3 +5,4 @@ mod devices;
 mod hardening;
 mod helpers;
 mod session;
+mod verify;

@@ -12,21 +12,9 @@ async fn signing_in_with_the_email_gives_personal_info_and_a_hardened_cookie() {
     let mut browser = app.browser();
     let response = browser.sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let set_cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    for flag in [
-        "__Host-session=",
-        "HttpOnly",
-        "Secure",
-        "SameSite=Lax",
-        "Path=/",
-    ] {
-        assert!(
-            set_cookie.contains(flag),
-            "{flag} missing from {set_cookie}"
-        );
+    let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    for flag in ["__Host-session=", "HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(set_cookie.contains(flag), "{flag} missing from {set_cookie}");
     }
     assert!(!set_cookie.contains("Domain"), "{set_cookie}");
     let me: Value = response.json().await.unwrap();
@@ -34,10 +22,7 @@ async fn signing_in_with_the_email_gives_personal_info_and_a_hardened_cookie() {
     assert_eq!(me["email_masked"], "d***@example.com");
     assert_eq!(me["phone_masked"], "+1*****00");
     assert_eq!(me["state"], "active");
-    assert!(
-        !me.to_string().contains(seed::DEMO_EMAIL),
-        "the full email is never sent back"
-    );
+    assert!(!me.to_string().contains(seed::DEMO_EMAIL), "the full email is never sent back");
 }
 
 #[tokio::test]
@@ -84,19 +69,9 @@ async fn a_forged_cookie_is_401() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.cookie = Some(format!("__Host-session={}", "A".repeat(43)));
-    assert_problem(
-        browser.get("/me").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_problem(browser.get("/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     browser.cookie = Some("__Host-session=../../etc/passwd".into());
-    assert_problem(
-        browser.get("/me").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_problem(browser.get("/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
 #[tokio::test]
@@ -114,12 +89,7 @@ async fn after_signing_out_the_old_cookie_gives_401() {
     assert!(removal.contains("Max-Age=0"), "{removal}");
 
     browser.cookie = old;
-    assert_problem(
-        browser.get("/me").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_problem(browser.get("/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
 #[tokio::test]
@@ -143,18 +113,9 @@ async fn the_database_never_holds_the_cookie_value() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.sign_in_demo().await;
-    let token = browser
-        .cookie
-        .clone()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_owned();
-    let rows: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT token_hash FROM sessions")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let token = browser.cookie.clone().unwrap().split_once('=').unwrap().1.to_owned();
+    let rows: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT token_hash FROM sessions").fetch_all(&app.state.db).await.unwrap();
     assert_eq!(rows.len(), 1);
     let stored = &rows[0].0;
     assert_eq!(stored.len(), 32, "a SHA-256 digest");
@@ -172,21 +133,15 @@ async fn an_idle_session_expires_after_30_minutes_and_any_after_12_hours() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.sign_in_demo().await;
-    app.state
-        .clock
-        .advance(std::time::Duration::from_secs(29 * 60));
+    app.state.clock.advance(std::time::Duration::from_secs(29 * 60));
     assert_eq!(browser.get("/me").await.status(), StatusCode::OK);
-    app.state
-        .clock
-        .advance(std::time::Duration::from_secs(31 * 60));
+    app.state.clock.advance(std::time::Duration::from_secs(31 * 60));
     assert_eq!(browser.get("/me").await.status(), StatusCode::UNAUTHORIZED);
 
     let mut busy = app.browser();
     busy.sign_in_demo().await;
     for _ in 0..25 {
-        app.state
-            .clock
-            .advance(std::time::Duration::from_secs(29 * 60));
+        app.state.clock.advance(std::time::Duration::from_secs(29 * 60));
         if busy.get("/me").await.status() == StatusCode::UNAUTHORIZED {
             break;
         }

@@ -78,31 +78,11 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
 fn ComparisonTable() -> impl IntoView {
     let i18n = use_i18n();
     let rows: [(Text, Text, Text); 5] = [
-        (
-            |t| t.compare_account,
-            |t| t.compare_account_sign_out,
-            |t| t.compare_account_close,
-        ),
-        (
-            |t| t.compare_data,
-            |t| t.compare_data_sign_out,
-            |t| t.compare_data_close,
-        ),
-        (
-            |t| t.compare_purchases,
-            |t| t.compare_purchases_sign_out,
-            |t| t.compare_purchases_close,
-        ),
-        (
-            |t| t.compare_wallet,
-            |t| t.compare_wallet_sign_out,
-            |t| t.compare_wallet_close,
-        ),
-        (
-            |t| t.compare_come_back,
-            |t| t.compare_come_back_sign_out,
-            |t| t.compare_come_back_close,
-        ),
+        (|t| t.compare_account, |t| t.compare_account_sign_out, |t| t.compare_account_close),
+        (|t| t.compare_data, |t| t.compare_data_sign_out, |t| t.compare_data_close),
+        (|t| t.compare_purchases, |t| t.compare_purchases_sign_out, |t| t.compare_purchases_close),
+        (|t| t.compare_wallet, |t| t.compare_wallet_sign_out, |t| t.compare_wallet_close),
+        (|t| t.compare_come_back, |t| t.compare_come_back_sign_out, |t| t.compare_come_back_close),
     ];
     view! {
         <div class="table-scroll" role="region" tabindex="0" aria-labelledby="compare-caption">

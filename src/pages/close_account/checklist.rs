@@ -34,10 +34,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
     let summary = move || {
         fill(
             i18n.t().checklist_summary,
-            &[
-                ("done", &done.get().to_string()),
-                ("total", &items.with(Vec::len).to_string()),
-            ],
+            &[("done", &done.get().to_string()), ("total", &items.with(Vec::len).to_string())],
         )
     };
 
@@ -65,11 +62,7 @@ fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl Int
     let id = item.id;
     let ok = item.ok;
     let status = move || {
-        if ok {
-            i18n.t().task_done
-        } else {
-            i18n.t().task_action_needed
-        }
+        if ok { i18n.t().task_done } else { i18n.t().task_action_needed }
     };
     let kind_note = move || match item.kind {
         ItemKind::Gate => i18n.t().task_kind_gate,
@@ -95,12 +88,7 @@ fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl Int
 fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl IntoView {
     let i18n = use_i18n();
     let amount = item.amount.clone();
-    let money = move || {
-        amount
-            .as_ref()
-            .map(|m| format::money(i18n.lang(), m))
-            .unwrap_or_default()
-    };
+    let money = move || amount.as_ref().map(|m| format::money(i18n.lang(), m)).unwrap_or_default();
     match item.id {
         ItemId::DevicesSignedOut if !item.ok => view! {
             <p>{move || i18n.t().fix_devices_signed_out}</p>

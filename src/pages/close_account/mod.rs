@@ -66,21 +66,13 @@ pub fn CloseAccount() -> impl IntoView {
             _ => placeholder_state(),
         })
     });
-    let wizard = Wizard {
-        state,
-        set_state: set_loaded,
-        viewing,
-        auth: use_auth(),
-    };
+    let wizard = Wizard { state, set_state: set_loaded, viewing, auth: use_auth() };
     wizard.reload();
 
     // The step on screen: where the person chose to be, never past the first unfinished one.
     let step = Memo::new(move |_| {
-        let next = loaded.with(|l| {
-            l.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|s| s.next_step)
-        })?;
+        let next =
+            loaded.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).map(|s| s.next_step))?;
         Some(viewing.get().map_or(next, |v| v.min(next)))
     });
     let failed = move || loaded.with(|l| matches!(l, Some(Err(e)) if !e.is_unauthenticated()));
@@ -146,6 +138,8 @@ fn placeholder_state() -> DeletionState {
         checklist: Vec::new(),
         acknowledgements: Default::default(),
         terms_accepted: false,
+        verification: Default::default(),
+        reference: None,
         scheduled_for: None,
     }
 }

@@ -30,9 +30,7 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
             let result = api_client::accept_terms(true).await;
             let ok = result.is_ok();
             if !ok {
-                errors.set(vec![FieldError::new("terms-accepted", |t| {
-                    t.error_unexpected
-                })]);
+                errors.set(vec![FieldError::new("terms-accepted", |t| t.error_unexpected)]);
             }
             wizard.accept(result);
             sending.set(false);

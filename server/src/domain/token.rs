@@ -1,24 +1,25 @@
-//! Session tokens: 256 random bits for the cookie; only their SHA-256 reaches the database.
+//! Secret tokens (session cookies, one-time cancel links): 256 random bits; only their SHA-256
+//! reaches the database.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::{RngCore, rngs::OsRng};
 use sha2::{Digest, Sha256};
 
-/// The secret the browser holds. Never stored, never logged.
-pub struct SessionToken([u8; 32]);
+/// The secret a browser or an email link holds. Never stored, never logged.
+pub struct SecretToken([u8; 32]);
 
 /// What the database keeps to recognise a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenHash(pub [u8; 32]);
 
-impl SessionToken {
+impl SecretToken {
     pub fn generate() -> Self {
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
         Self(bytes)
     }
 
-    /// Parses the cookie's value; anything but 43 base64url characters is not a token.
+    /// Parses the encoded form; anything but 43 base64url characters is not a token.
     pub fn parse(text: &str) -> Option<Self> {
         if text.len() != 43 {
             return None;
@@ -42,23 +43,20 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_through_their_cookie_form() {
-        let token = SessionToken::generate();
-        let parsed = SessionToken::parse(&token.encode()).unwrap();
+        let token = SecretToken::generate();
+        let parsed = SecretToken::parse(&token.encode()).unwrap();
         assert_eq!(parsed.hash(), token.hash());
     }
 
     #[test]
     fn two_tokens_differ() {
-        assert_ne!(
-            SessionToken::generate().hash(),
-            SessionToken::generate().hash()
-        );
+        assert_ne!(SecretToken::generate().hash(), SecretToken::generate().hash());
     }
 
     #[test]
     fn garbage_is_not_a_token() {
         for bad in ["", "abc", &"!".repeat(43), &"A".repeat(44)] {
-            assert!(SessionToken::parse(bad).is_none(), "{bad:?}");
+            assert!(SecretToken::parse(bad).is_none(), "{bad:?}");
         }
     }
 }

@@ -1,0 +1,119 @@
+//! The outbox: every email and SMS is a row, written with the change that causes it, and
+//! delivered by the outbox worker.
+
+use serde::Serialize;
+use sqlx::{FromRow, SqliteExecutor};
+
+use super::Db;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Medium {
+    Email,
+    Sms,
+}
+
+impl Medium {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+pub struct NewMessage<'a> {
+    pub account_id: Option<&'a str>,
+    pub medium: Medium,
+    pub recipient: &'a str,
+    pub language: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+pub async fn enqueue(
+    db: impl SqliteExecutor<'_>,
+    message: &NewMessage<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(message.account_id)
+    .bind(message.medium.as_str())
+    .bind(message.recipient)
+    .bind(message.language)
+    .bind(message.subject)
+    .bind(message.body)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, channel, recipient, language, subject, body, created_at, delivered_at";
+
+/// The newest messages first, optionally only those to `recipient` (dev outbox).
+pub async fn recent(db: &Db, recipient: Option<&str>, limit: i64) -> sqlx::Result<Vec<Message>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE (? IS NULL OR recipient = ?) ORDER BY id DESC LIMIT ?"
+    ))
+    .bind(recipient)
+    .bind(recipient)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Claims up to `limit` undelivered messages for `lease` seconds. A worker that dies leaves
+/// its lease to expire, and another worker takes the messages over.
+pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Vec<Message>> {
+    sqlx::query_as(&format!(
+        "UPDATE outbox SET lease_until = ?, attempts = attempts + 1
+         WHERE id IN (
+             SELECT id FROM outbox
+             WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until < ?) AND attempts < 10
+             ORDER BY id LIMIT ?
+         )
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now + lease)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET delivered_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Leaves the message for a later attempt, after a back-off.
+pub async fn failed(db: &Db, id: i64, retry_at: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET lease_until = ?, last_error = ? WHERE id = ?")
+        .bind(retry_at)
+        .bind(error)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Background workers that run inside every server replica.
+
+pub mod outbox;

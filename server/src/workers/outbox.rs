@@ -1,0 +1,103 @@
+//! Delivers the outbox: email through SMTP when `SMTP_URL` is set; SMS, and email without
+//! SMTP, to the server log (there is no SMS carrier here). Claims are leases in the database,
+//! so several replicas can run this side by side.
+
+use std::{sync::Arc, time::Duration};
+
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use tokio::sync::Notify;
+
+use crate::{
+    clock::Clock,
+    store::{self, Db, outbox::Message},
+};
+
+/// How long a claimed message is reserved for one worker.
+const LEASE_SECS: i64 = 60;
+const BATCH: i64 = 20;
+const SENDER: &str = "Farewell <no-reply@farewell.example>";
+
+pub struct OutboxWorker {
+    pub db: Db,
+    pub clock: Clock,
+    pub wake: Arc<Notify>,
+    pub smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl OutboxWorker {
+    pub fn new(
+        db: Db,
+        clock: Clock,
+        wake: Arc<Notify>,
+        smtp_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let smtp = smtp_url
+            .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
+            .transpose()?;
+        Ok(Self { db, clock, wake, smtp })
+    }
+
+    /// Runs until the process ends: deliver what is due, then wait for a wake-up or a second.
+    pub async fn run(self) {
+        loop {
+            if let Err(err) = self.deliver_due().await {
+                tracing::warn!(error = ?err, "outbox delivery round failed");
+            }
+            tokio::select! {
+                () = self.wake.notified() => {},
+                () = tokio::time::sleep(Duration::from_secs(1)) => {},
+            }
+        }
+    }
+
+    async fn deliver_due(&self) -> anyhow::Result<()> {
+        loop {
+            let batch =
+                store::outbox::claim(&self.db, self.clock.unix(), LEASE_SECS, BATCH).await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for message in batch {
+                match self.deliver(&message).await {
+                    Ok(()) => {
+                        store::outbox::delivered(&self.db, message.id, self.clock.unix()).await?
+                    }
+                    Err(err) => {
+                        tracing::warn!(id = message.id, error = %err, "message not delivered; will retry");
+                        let retry_at = self.clock.unix() + 30;
+                        store::outbox::failed(&self.db, message.id, retry_at, &err.to_string())
+                            .await?;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, message: &Message) -> anyhow::Result<()> {
+        match (&self.smtp, message.channel.as_str()) {
+            (Some(smtp), "email") => {
+                let email = Email::builder()
+                    .from(SENDER.parse::<Mailbox>()?)
+                    .to(message.recipient.parse::<Mailbox>()?)
+                    .subject(&message.subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(message.body.clone())?;
+                smtp.send(email).await?;
+            }
+            _ => {
+                // No carrier for SMS, and no SMTP configured: the log is the delivery.
+                tracing::info!(
+                    channel = %message.channel,
+                    to = %message.recipient,
+                    subject = %message.subject,
+                    "outbox message:\n{}",
+                    message.body
+                );
+            }
+        }
+        Ok(())
+    }
+}
