@@ -66,13 +66,13 @@ pub async fn send_code(
     let deletion = current(&state, account).await?;
     require_step(&deletion, WizardStep::Verify)?;
     require_fresh_reauth(&deletion)?;
-    if let Some(code) = &deletion.verification.code {
-        if code.resend_in > 0 {
-            return Err(AppError::TooManyRequests {
-                code: ProblemCode::TooManyRequests,
-                retry_after: code.resend_in,
-            });
-        }
+    if let Some(code) = &deletion.verification.code
+        && code.resend_in > 0
+    {
+        return Err(AppError::TooManyRequests {
+            code: ProblemCode::TooManyRequests,
+            retry_after: code.resend_in,
+        });
     }
     let row = store::accounts::find(&state.db, account).await?.ok_or(AppError::Unauthenticated)?;
     let language = Language::from_tag(&row.language);
