@@ -17,7 +17,7 @@ pub use deletion::{
 pub use devices::{Device, DeviceKind, PasswordConfirmation};
 pub use inventory::{Inventory, Money};
 pub use problem::{Problem, ProblemCode};
-pub use session::{AccountState, Me, SignInRequest};
+pub use session::{AccountState, LanguageRequest, Me, SignInRequest};
 
 /// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].
 pub const CSRF_HEADER: &str = "x-requested-with";

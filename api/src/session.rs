@@ -48,3 +48,11 @@ mod tests {
         assert!(err.to_string().contains("unknown field"));
     }
 }
+
+/// `PUT /me/language`: the language of the account's emails and messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageRequest {
+    /// `en` or `zh-CN`.
+    pub language: String,
+}

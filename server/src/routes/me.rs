@@ -2,13 +2,13 @@
 
 use anyhow::anyhow;
 use axum::{Json, extract::State};
-use farewell_api::{AccountState, Me};
+use farewell_api::{AccountState, LanguageRequest, Me};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
     domain::{Email, Phone},
     error::{AppError, AppResult},
-    extract::CurrentSession,
+    extract::{AppJson, CurrentSession},
     state::AppState,
     store::{self, accounts::AccountRow},
 };
@@ -42,4 +42,21 @@ pub fn personal_info(account: &AccountRow) -> anyhow::Result<Me> {
             _ => AccountState::Active,
         },
     })
+}
+
+/// `PUT /me/language`: emails and messages follow the language the person reads the app in.
+pub async fn set_language(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    AppJson(request): AppJson<LanguageRequest>,
+) -> AppResult<Json<Me>> {
+    let language = match request.language.as_str() {
+        tag @ ("en" | "zh-CN") => tag,
+        _ => {
+            let message = "Choose en or zh-CN".to_owned();
+            return Err(AppError::Validation([("language".to_owned(), message)].into()));
+        }
+    };
+    store::accounts::set_language(&state.db, &session.account_id, language).await?;
+    me(State(state), session).await
 }

@@ -26,6 +26,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/sessions", delete(session::sign_out_everywhere))
         .route("/me", get(me::me))
+        .route("/me/language", put(me::set_language))
         .route("/inventory", get(inventory::inventory))
         .route("/devices", get(devices::list))
         .route("/devices/{id}/sign-out", post(devices::sign_out))

@@ -87,3 +87,12 @@ pub async fn set_state(
         .await?;
     Ok(())
 }
+
+pub async fn set_language(db: &Db, id: &AccountId, language: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET language = ? WHERE id = ?")
+        .bind(language)
+        .bind(id.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}

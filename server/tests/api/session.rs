@@ -149,3 +149,22 @@ async fn an_idle_session_expires_after_30_minutes_and_any_after_12_hours() {
     // 25 × 29 min > 12 h: the session ended although it was never idle.
     assert_eq!(busy.get("/me").await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_account_language_can_be_set_to_a_supported_one_only() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.sign_in_demo().await;
+    let me: Value = browser
+        .put_json("/me/language", serde_json::json!({ "language": "zh-CN" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["language"], "zh-CN");
+    let bad = browser.put_json("/me/language", serde_json::json!({ "language": "fr" })).await;
+    let problem = assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
+    assert!(problem["fields"]["language"].is_string());
+    let me: Value = browser.get("/me").await.json().await.unwrap();
+    assert_eq!(me["language"], "zh-CN");
+}
