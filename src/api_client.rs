@@ -1,8 +1,9 @@
 //! The one typed client of the `/api/v1` JSON API. Only pages call it.
 
 use farewell_api::{
-    API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, DeletionState, Device, Inventory,
-    Me, PasswordConfirmation, Problem, SignInRequest, TermsRequest,
+    API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, Channel, ConfirmRequest,
+    Confirmation, DeletionState, Device, Inventory, LanguageRequest, Me, PasswordConfirmation,
+    Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest, VerifyCodeRequest,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
@@ -119,4 +120,25 @@ pub async fn acknowledge(ticks: &Acknowledgements) -> Result<DeletionState, ApiE
 
 pub async fn accept_terms(accepted: bool) -> Result<DeletionState, ApiError> {
     json(with_body(Request::put(&url("/deletion/terms")), &TermsRequest { accepted })).await
+}
+
+pub async fn reauth(password: String) -> Result<DeletionState, ApiError> {
+    json(with_body(Request::post(&url("/deletion/reauth")), &ReauthRequest { password })).await
+}
+
+pub async fn send_code(channel: Channel) -> Result<DeletionState, ApiError> {
+    json(with_body(Request::post(&url("/deletion/code")), &SendCodeRequest { channel })).await
+}
+
+pub async fn verify_code(code: String) -> Result<DeletionState, ApiError> {
+    json(with_body(Request::post(&url("/deletion/code/verify")), &VerifyCodeRequest { code })).await
+}
+
+pub async fn confirm(confirmation: String) -> Result<Confirmation, ApiError> {
+    json(with_body(Request::post(&url("/deletion/confirm")), &ConfirmRequest { confirmation })).await
+}
+
+pub async fn set_language(language: &str) -> Result<Me, ApiError> {
+    let body = LanguageRequest { language: language.to_owned() };
+    json(with_body(Request::put(&url("/me/language")), &body)).await
 }

@@ -1,17 +1,19 @@
 //! The app: contexts (language, session, connectivity), layout and routes.
 
-use leptos::prelude::*;
+use farewell_api::Confirmation;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
     path,
 };
 
 use crate::{
+    api_client,
     auth::Auth,
     components::{RequireSignIn, layout::Layout, online::Online},
     i18n::I18n,
     pages::{
-        close_account::CloseAccount, devices::Devices, not_found::NotFound,
+        close_account::{CloseAccount, Done}, devices::Devices, not_found::NotFound,
         personal_info::PersonalInfo, sign_in::SignIn, sign_out::SignOut,
     },
     routes::Page,
@@ -30,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=|| view! { <RequireSignIn><PersonalInfo /></RequireSignIn> } />
                     <Route path=path!("/account/devices") view=|| view! { <RequireSignIn><Devices /></RequireSignIn> } />
                     <Route path=path!("/account/close") view=|| view! { <RequireSignIn><CloseAccount /></RequireSignIn> } />
+                    <Route path=path!("/account/close/done") view=Done />
                     <Route path=path!("/signout") view=|| view! { <RequireSignIn><SignOut /></RequireSignIn> } />
                 </Routes>
             </Layout>
@@ -40,7 +43,40 @@ pub fn App() -> impl IntoView {
 /// The contexts every page reads: language, session, connectivity. Component tests call this
 /// to mount a single page.
 pub fn provide_app_context() {
-    provide_context(I18n::new());
-    provide_context(Auth::new());
+    let i18n = I18n::new();
+    let auth = Auth::new();
+    provide_context(i18n);
+    provide_context(auth);
     provide_context(Online::new());
+    provide_context(LastConfirmation(RwSignal::new(None)));
+    // The account's emails follow the language the person reads the app in.
+    Effect::new(move || {
+        let lang = i18n.lang();
+        if auth.me().is_some_and(|me| me.language != lang.tag()) {
+            spawn_local(async move {
+                if let Ok(me) = api_client::set_language(lang.tag()).await {
+                    auth.signed_in(me);
+                }
+            });
+        }
+    });
+}
+
+/// The answer of the last close-account confirmation in this tab: the done page shows it,
+/// since no session survives the request.
+#[derive(Clone, Copy)]
+pub struct LastConfirmation(RwSignal<Option<Confirmation>>);
+
+impl LastConfirmation {
+    pub fn get(&self) -> Option<Confirmation> {
+        self.0.get()
+    }
+
+    pub fn set(&self, confirmation: Option<Confirmation>) {
+        self.0.set(confirmation);
+    }
+}
+
+pub fn use_last_confirmation() -> LastConfirmation {
+    expect_context::<LastConfirmation>()
 }

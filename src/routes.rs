@@ -6,6 +6,7 @@ pub enum Page {
     PersonalInfo,
     Devices,
     CloseAccount,
+    CloseAccountDone,
     SignOut,
 }
 
@@ -16,6 +17,7 @@ impl Page {
             Self::PersonalInfo => "/account",
             Self::Devices => "/account/devices",
             Self::CloseAccount => "/account/close",
+            Self::CloseAccountDone => "/account/close/done",
             Self::SignOut => "/signout",
         }
     }

@@ -1,6 +1,7 @@
 //! Reusable pieces of UI. They take signals and callbacks; only pages talk to the API.
 
 pub mod checklist_continue;
+pub mod countdown;
 pub mod error_summary;
 pub mod inventory_list;
 pub mod layout;

@@ -19,21 +19,20 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
+    // The page this guard was mounted for; once the person has moved on (signing out moves
+    // them itself), a late "signed out" must not drag them back to sign-in.
+    let guarded = location.pathname.get_untracked();
     Effect::new(move || {
         if auth.state.get() != AuthState::SignedOut {
             return;
         }
         let path = location.pathname.get_untracked();
-        // Signing out navigates to sign-in itself; this page may still be tearing down.
-        if path == Page::SignIn.path() {
+        if path != guarded {
             return;
         }
         let search = location.search.get_untracked();
         let here = if search.is_empty() { path } else { format!("{path}?{search}") };
-        navigate(
-            &Page::sign_in_then(&here),
-            NavigateOptions { replace: true, ..Default::default() },
-        );
+        navigate(&Page::sign_in_then(&here), NavigateOptions { replace: true, ..Default::default() });
     });
     move || {
         if signed_in.get() {

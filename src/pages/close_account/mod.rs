@@ -4,7 +4,12 @@
 
 mod before_you_go;
 mod checklist;
+mod confirm;
+mod done;
 mod terms;
+mod verify;
+
+pub use done::Done;
 
 use farewell_api::{DeletionState, WizardStep};
 use leptos::{prelude::*, task::spawn_local};
@@ -14,7 +19,8 @@ use crate::{
     api_client::{self, ApiError},
     auth::{Auth, use_auth},
     components::{PageHeading, step_header::StepHeader},
-    i18n::use_i18n,
+    format,
+    i18n::{fill, use_i18n},
     routes::Page,
 };
 
@@ -106,7 +112,9 @@ pub fn CloseAccount() -> impl IntoView {
                             WizardStep::BeforeYouGo => view! { <before_you_go::BeforeYouGo wizard /> }.into_any(),
                             WizardStep::Checklist => view! { <checklist::Checklist wizard /> }.into_any(),
                             WizardStep::Terms => view! { <terms::Terms wizard /> }.into_any(),
-                            _ => view! { <NotYetAvailable /> }.into_any(),
+                            WizardStep::Verify => view! { <verify::Verify wizard /> }.into_any(),
+                            WizardStep::Confirm => view! { <confirm::Confirm wizard /> }.into_any(),
+                            WizardStep::Done => view! { <AlreadyRequested wizard /> }.into_any(),
                         }}
                     </div>
                 }
@@ -116,14 +124,17 @@ pub fn CloseAccount() -> impl IntoView {
     }
 }
 
-/// Steps 4–6 (verify, confirm, done) are still being built: nothing is deleted, and the page
-/// says so plainly.
+/// The request was already confirmed (another tab, or a retry): say so, with its facts.
 #[component]
-fn NotYetAvailable() -> impl IntoView {
+fn AlreadyRequested(wizard: Wizard) -> impl IntoView {
     let i18n = use_i18n();
+    let date = move || {
+        wizard.state.with(|s| s.scheduled_for.clone()).map(|d| format::long_date(i18n.lang(), &d))
+    };
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().step_verify.to_owned()) />
-        <p>{move || i18n.t().close_account_coming}</p>
+        <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
+        <p class="reference">{move || wizard.state.with(|s| s.reference.clone())}</p>
+        <p>{move || fill(i18n.t().done_scheduled, &[("date", &date().unwrap_or_default())])}</p>
         <p>
             <A href=Page::PersonalInfo.path()>{move || i18n.t().back_to_personal_info}</A>
         </p>

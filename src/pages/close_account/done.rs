@@ -1,0 +1,64 @@
+//! `/account/close/done`: the request was accepted. Every session ended with it, so this page
+//! renders from the confirm answer kept in memory; after a reload it points to signing in,
+//! where the same facts are shown.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    app::use_last_confirmation,
+    components::PageHeading,
+    format,
+    i18n::{fill, use_i18n},
+    routes::Page,
+};
+
+#[component]
+pub fn Done() -> impl IntoView {
+    let i18n = use_i18n();
+    let confirmation = use_last_confirmation();
+    move || match confirmation.get() {
+        None => view! {
+            <div class="card narrow">
+                <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
+                <p>{move || i18n.t().done_after_reload}</p>
+                <A href=Page::SignIn.path() attr:class="button primary">{move || i18n.t().signin_button}</A>
+            </div>
+        }
+        .into_any(),
+        Some(c) => {
+            let date = {
+                let scheduled = c.scheduled_for.clone();
+                move || format::long_date(i18n.lang(), &scheduled)
+            };
+            let date2 = date.clone();
+            let date3 = date.clone();
+            let email = c.email_masked.clone();
+            view! {
+                <div class="card">
+                    <div class="confirmation-panel">
+                        <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
+                        <p>{move || i18n.t().done_reference}</p>
+                        <p class="reference">{c.reference.clone()}</p>
+                        <p>{move || fill(i18n.t().done_scheduled, &[("date", &date())])}</p>
+                    </div>
+                    <h2>{move || i18n.t().done_next_title}</h2>
+                    <ol class="timeline">
+                        <li>{move || i18n.t().done_next_signed_out}</li>
+                        <li>{move || fill(i18n.t().done_next_email, &[("email", &email)])}</li>
+                        <li>{move || i18n.t().done_next_reminders}</li>
+                        <li>{move || fill(i18n.t().done_next_purge, &[("date", &date2())])}</li>
+                    </ol>
+                    <h2>{move || i18n.t().done_cancel_title}</h2>
+                    <p>{move || fill(i18n.t().done_cancel_body, &[("date", &date3())])}</p>
+                    <div class="button-group">
+                        <button type="button" class="button secondary no-print" on:click=|_| { let _ = window().print(); }>
+                            {move || i18n.t().print}
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
