@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations,
+  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations, tabTo, lastCodeTo,
 } from './helpers.js';
 
 let browser;
@@ -29,7 +29,7 @@ async function expectTask(page, name, status) {
   await task(page, name).locator('.tag').filter({ hasText: status }).waitFor();
 }
 
-test('as demo, a person fixes every blocker from the checklist and reaches the terms', async () => {
+test('as demo, a person fixes every blocker, verifies with a code and closes the account', async () => {
   const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
   await signIn(page);
   await heading(page, 'Personal info');
@@ -89,6 +89,70 @@ test('as demo, a person fixes every blocker from the checklist and reaches the t
   await heading(page, 'What closing means');
   await page.getByText('Step 3 of 6').waitFor();
   await checkAxeAt(page, [320, 1280]);
+
+  // From here on, keyboard only.
+  await tabTo(page, '#terms-accepted');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'button[type=submit]');
+  await page.keyboard.press('Enter');
+
+  await heading(page, "Verify it's you");
+  await checkAxeAt(page, [320, 1280]);
+  await tabTo(page, '#reauth-password');
+  await page.keyboard.type(DEMO.password);
+  await page.keyboard.press('Enter');
+  await page.getByText('Password confirmed.').waitFor();
+  await tabTo(page, '#channel-email');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#send-code');
+  await page.keyboard.press('Enter');
+  await page.getByText('We sent a 6-digit code to d***@example.com').waitFor();
+  const code = page.locator('#code');
+  assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
+  assert.equal(await code.getAttribute('inputmode'), 'numeric');
+  await page.getByText(/You can ask for a new code in \d+ seconds/).waitFor();
+  await checkAxeAt(page, [320, 1280]);
+
+  const real = await lastCodeTo(DEMO.email);
+  await tabTo(page, '#code');
+  await page.keyboard.type(real === '000000' ? '111111' : '000000');
+  await page.keyboard.press('Enter');
+  const summary = page.locator('.error-summary');
+  await summary.getByText('The code is incorrect. You have 4 tries left.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+  assert.match(await page.title(), /^Error: /);
+  await tabTo(page, '.error-summary a');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+  await page.keyboard.type(real);
+  await page.keyboard.press('Enter');
+
+  await heading(page, 'Check and confirm');
+  await page.getByText('No copy needed').waitFor();
+  await page.getByText('I accept losing $12.50').waitFor();
+  await checkAxeAt(page, [320, 1280]);
+  const danger = page.getByRole('button', { name: 'Close account permanently' });
+  assert.notEqual(await page.evaluate(() => document.activeElement?.textContent), 'Close account permanently');
+  await tabTo(page, '#confirmation');
+  await page.keyboard.type('demo@example.org');
+  await page.keyboard.press('Enter');
+  await summary.getByText('That does not match your account ID or email address').waitFor();
+  await tabTo(page, '#confirmation');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('1876543210');
+  await tabTo(page, 'button.danger');
+  await page.keyboard.press('Enter');
+  await danger.waitFor({ state: 'detached' });
+
+  await heading(page, 'Request received');
+  assert.equal(new URL(page.url()).pathname, '/account/close/done');
+  const reference = await page.locator('.reference').textContent();
+  assert.match(reference, /^DEL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await page.getByText('You have been signed out everywhere.').waitFor();
+  await page.getByText('We sent a confirmation to d***@example.com').waitFor();
+  await checkAxeAt(page, [320, 1280]);
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+  assert.equal(me, 401);
   assert.deepEqual(page.problems, []);
 });
 

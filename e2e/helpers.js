@@ -25,7 +25,10 @@ export async function openPage(browser, options = {}) {
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/401|Unauthorized/.test(msg.text())) page.problems.push(msg.text());
+    // A refused request (4xx) is part of the journeys under test; anything else is a problem,
+    // CSP violations ("Refused to …") included.
+    const expected = /the server responded with a status of 4\d\d/.test(msg.text());
+    if (msg.type() === 'error' && !expected) page.problems.push(msg.text());
   });
   page.on('pageerror', (err) => page.problems.push(err.message));
   return page;
@@ -52,4 +55,31 @@ export async function expectNoAxeViolations(page) {
     .analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
   assert.deepEqual(summary, [], 'axe-core found violations');
+}
+
+/// Presses Tab until the focused element matches `selector`; fails if it never does, or if
+/// the focused element shows no visible focus indicator.
+export async function tabTo(page, selector, { max = 80, back = false } = {}) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const hit = await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector);
+    if (hit) {
+      const outline = await page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement);
+        return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      });
+      assert.ok(outline, `${selector} has no visible focus outline`);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/// The six-digit code in the newest message to `to`, from the dev outbox.
+export async function lastCodeTo(to) {
+  const response = await fetch(`${BASE_URL}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
+  const messages = await response.json();
+  const match = messages[0]?.body.match(/\b(\d{6})\b/);
+  assert.ok(match, `no code sent to ${to}`);
+  return match[1];
 }

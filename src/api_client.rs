@@ -135,7 +135,8 @@ pub async fn verify_code(code: String) -> Result<DeletionState, ApiError> {
 }
 
 pub async fn confirm(confirmation: String) -> Result<Confirmation, ApiError> {
-    json(with_body(Request::post(&url("/deletion/confirm")), &ConfirmRequest { confirmation })).await
+    json(with_body(Request::post(&url("/deletion/confirm")), &ConfirmRequest { confirmation }))
+        .await
 }
 
 pub async fn set_language(language: &str) -> Result<Me, ApiError> {

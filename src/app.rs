@@ -13,8 +13,12 @@ use crate::{
     components::{RequireSignIn, layout::Layout, online::Online},
     i18n::I18n,
     pages::{
-        close_account::{CloseAccount, Done}, devices::Devices, not_found::NotFound,
-        personal_info::PersonalInfo, sign_in::SignIn, sign_out::SignOut,
+        close_account::{CloseAccount, Done},
+        devices::Devices,
+        not_found::NotFound,
+        personal_info::PersonalInfo,
+        sign_in::SignIn,
+        sign_out::SignOut,
     },
     routes::Page,
 };

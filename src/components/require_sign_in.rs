@@ -32,7 +32,10 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         }
         let search = location.search.get_untracked();
         let here = if search.is_empty() { path } else { format!("{path}?{search}") };
-        navigate(&Page::sign_in_then(&here), NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            &Page::sign_in_then(&here),
+            NavigateOptions { replace: true, ..Default::default() },
+        );
     });
     move || {
         if signed_in.get() {

@@ -25,38 +25,48 @@ impl Drop for Server {
     }
 }
 
-fn run_suite(base_url: &str) -> anyhow::Result<()> {
+fn run_file(file: &str, base_url: &str) -> anyhow::Result<()> {
     run(cmd("node")
-        .args(["--test", "--test-concurrency=1"])
+        .args(["--test", "--test-concurrency=1", file])
         .current_dir(root().join("e2e"))
         .env("BASE_URL", base_url)
         .env("CHROMIUM", tools::CHROMIUM))
 }
 
+/// Every spec file gets its own server and fresh database, so no file depends on what another
+/// did to the demo accounts.
 pub fn end_to_end() -> anyhow::Result<()> {
     step("end-to-end tests in Chromium");
     run(cmd("cargo").args(["build", "--package", "farewell-server", "--locked"]))?;
-    let data = std::env::temp_dir().join(format!("farewell-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data)?;
-    let port = free_port()?;
-    let server = Server(
-        cmd(root().join("target/debug/farewell-server"))
-            .env("PORT", port.to_string())
-            .env("BIND", "127.0.0.1")
-            .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
-            .env("FAREWELL_DEV", "1")
-            .env("FAREWELL_DIST", root().join("dist"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .context("cannot start the server")?,
-    );
-    wait_until_healthy(port)?;
-    let result = run_suite(&format!("http://127.0.0.1:{port}"));
-    drop(server);
-    let _ = std::fs::remove_dir_all(&data);
-    result
+    let mut files: Vec<String> = std::fs::read_dir(root().join("e2e"))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.js"))
+        .collect();
+    files.sort();
+    for file in files {
+        let data = std::env::temp_dir().join(format!("farewell-e2e-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data)?;
+        let port = free_port()?;
+        let server = Server(
+            cmd(root().join("target/debug/farewell-server"))
+                .env("PORT", port.to_string())
+                .env("BIND", "127.0.0.1")
+                .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
+                .env("FAREWELL_DEV", "1")
+                .env("FAREWELL_DIST", root().join("dist"))
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::null())
+                .spawn()
+                .context("cannot start the server")?,
+        );
+        wait_until_healthy(port)?;
+        let result = run_file(&file, &format!("http://127.0.0.1:{port}"));
+        drop(server);
+        let _ = std::fs::remove_dir_all(&data);
+        result?;
+    }
+    Ok(())
 }
 
 fn free_port() -> anyhow::Result<u16> {

@@ -78,14 +78,28 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
     };
     let backup = Signal::derive(move || {
         let t = i18n.t();
-        wizard.state.with(|s| if s.acknowledgements.no_backup { t.answer_no_backup } else { t.answer_backup_downloaded }).to_owned()
+        wizard
+            .state
+            .with(|s| {
+                if s.acknowledgements.no_backup {
+                    t.answer_no_backup
+                } else {
+                    t.answer_backup_downloaded
+                }
+            })
+            .to_owned()
     });
     let wallet = Signal::derive(move || {
         let amount = wizard.state.with(|s| {
-            s.checklist.iter().find(|i| i.id == ItemId::BalanceForfeit).and_then(|i| i.amount.clone())
+            s.checklist
+                .iter()
+                .find(|i| i.id == ItemId::BalanceForfeit)
+                .and_then(|i| i.amount.clone())
         });
         match amount {
-            Some(m) if m.minor > 0 => fill(i18n.t().answer_wallet, &[("amount", &format::money(i18n.lang(), &m))]),
+            Some(m) if m.minor > 0 => {
+                fill(i18n.t().answer_wallet, &[("amount", &format::money(i18n.lang(), &m))])
+            }
             _ => i18n.t().answer_wallet_empty.to_owned(),
         }
     });
@@ -95,7 +109,13 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
         let t = i18n.t();
         wizard.state.with(|s| {
             let channel = s.verification.verified_channel.unwrap_or(Channel::Email);
-            let masked = s.verification.channels.iter().find(|c| c.channel == channel).map(|c| c.masked.clone()).unwrap_or_default();
+            let masked = s
+                .verification
+                .channels
+                .iter()
+                .find(|c| c.channel == channel)
+                .map(|c| c.masked.clone())
+                .unwrap_or_default();
             let how = match channel {
                 Channel::Email => t.channel_email,
                 Channel::Phone => t.channel_phone,

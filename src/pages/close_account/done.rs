@@ -17,7 +17,8 @@ use crate::{
 pub fn Done() -> impl IntoView {
     let i18n = use_i18n();
     let confirmation = use_last_confirmation();
-    move || match confirmation.get() {
+    move || {
+        match confirmation.get() {
         None => view! {
             <div class="card narrow">
                 <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
@@ -60,5 +61,6 @@ pub fn Done() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }

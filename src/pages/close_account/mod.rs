@@ -29,6 +29,7 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct Wizard {
     pub state: Signal<DeletionState>,
+    loaded: ReadSignal<Option<Result<DeletionState, ApiError>>>,
     set_state: WriteSignal<Option<Result<DeletionState, ApiError>>>,
     viewing: RwSignal<Option<WizardStep>>,
     auth: Auth,
@@ -37,16 +38,24 @@ pub struct Wizard {
 impl Wizard {
     /// Takes a newer answer from the server (or signs out when the session has ended).
     pub fn accept(&self, result: Result<DeletionState, ApiError>) {
-        match &result {
-            Err(e) if e.is_unauthenticated() => self.auth.signed_out(),
-            // The first answer places the person at the first unfinished step; from then on
-            // they move on by choice, so finishing the checklist does not jump ahead.
-            Ok(state) if self.viewing.get_untracked().is_none() => {
-                self.viewing.set(Some(state.next_step))
+        match result {
+            Ok(state) => {
+                // The first answer places the person at the first unfinished step; from then
+                // on they move on by choice, so finishing the checklist does not jump ahead.
+                if self.viewing.get_untracked().is_none() {
+                    self.viewing.set(Some(state.next_step));
+                }
+                self.set_state.set(Some(Ok(state)));
             }
-            _ => {}
+            Err(error) if error.is_unauthenticated() => self.auth.signed_out(),
+            // A refused action leaves the last good state on screen; the step says what went
+            // wrong. Only a first load that fails has nothing else to show.
+            Err(error) => {
+                if self.loaded.with_untracked(|l| !matches!(l, Some(Ok(_)))) {
+                    self.set_state.set(Some(Err(error)));
+                }
+            }
         }
-        self.set_state.set(Some(result));
     }
 
     /// Reads `GET /deletion` again.
@@ -72,7 +81,7 @@ pub fn CloseAccount() -> impl IntoView {
             _ => placeholder_state(),
         })
     });
-    let wizard = Wizard { state, set_state: set_loaded, viewing, auth: use_auth() };
+    let wizard = Wizard { state, loaded, set_state: set_loaded, viewing, auth: use_auth() };
     wizard.reload();
 
     // The step on screen: where the person chose to be, never past the first unfinished one.

@@ -99,7 +99,8 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
     };
 
     let field_error = move |field: &'static str| move || error_for(&errors.get(), field, i18n.t());
-    let invalid = move |field: &'static str| move || errors.with(|e| e.iter().any(|e| e.field == field));
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.iter().any(|e| e.field == field));
 
     view! {
         <PageHeading
