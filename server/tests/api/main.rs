@@ -4,5 +4,6 @@ mod deletion;
 mod devices;
 mod hardening;
 mod helpers;
+mod property;
 mod session;
 mod verify;
