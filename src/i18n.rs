@@ -104,6 +104,13 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// A reactive text for one string. Every call shares one closure type, so the wasm carries
+/// one copy of the code that renders translated text rather than one per string.
+pub fn tr(key: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || key(i18n.t())
+}
+
 /// Fills `{name}` placeholders in a translated string.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_owned(), |text, (name, value)| {

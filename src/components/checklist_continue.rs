@@ -4,7 +4,7 @@
 use farewell_api::DeletionState;
 use leptos::prelude::*;
 
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, tr, use_i18n};
 
 #[component]
 pub fn ChecklistContinue(
@@ -32,7 +32,7 @@ pub fn ChecklistContinue(
                     }
                 }
             >
-                {move || i18n.t().continue_button}
+                {tr(|t| t.continue_button)}
             </button>
             <p class="blocked-reason" id="checklist-continue-reason">{reason}</p>
         </div>

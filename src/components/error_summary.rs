@@ -1,6 +1,7 @@
 //! The error summary (GOV.UK pattern): after a failed submit it takes focus, says "There is
 //! a problem", and links each error to its field.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 
 use leptos::{ev, html::Div, prelude::*};
@@ -79,7 +80,7 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
             aria-labelledby="error-summary-title"
             hidden=move || errors.get().is_empty()
         >
-            <h2 id="error-summary-title">{move || i18n.t().error_summary_title}</h2>
+            <h2 id="error-summary-title">{tr(|t| t.error_summary_title)}</h2>
             <ul>{items}</ul>
         </div>
     }

@@ -8,13 +8,12 @@ use wasm_bindgen::JsCast;
 use crate::{
     auth::use_auth,
     components::online::use_online,
-    i18n::{Lang, use_i18n},
+    i18n::{Lang, tr, use_i18n},
     routes::Page,
 };
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.me().is_some());
     let skip_to_main = |event: ev::MouseEvent| {
@@ -28,18 +27,18 @@ pub fn Layout(children: Children) -> impl IntoView {
     };
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>
-            {move || i18n.t().skip_to_content}
+            {tr(|t| t.skip_to_content)}
         </a>
         <header class="topbar">
             <a class="brand" href=Page::PersonalInfo.path()>
                 <Logo />
-                <span>{move || i18n.t().brand}</span>
+                <span>{tr(|t| t.brand)}</span>
             </a>
             <div class="topbar-actions">
                 <LanguageSwitch />
                 <Show when=move || signed_in.get()>
                     <A href=Page::SignOut.path() attr:class="topbar-link">
-                        {move || i18n.t().sign_out}
+                        {tr(|t| t.sign_out)}
                     </A>
                 </Show>
             </div>
@@ -54,7 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </main>
         </div>
         <footer class="footer">
-            <p>{move || i18n.t().footer_note}</p>
+            <p>{tr(|t| t.footer_note)}</p>
         </footer>
     }
 }
@@ -96,13 +95,12 @@ fn LanguageSwitch() -> impl IntoView {
 
 #[component]
 fn OfflineBanner() -> impl IntoView {
-    let i18n = use_i18n();
     let online = use_online();
     view! {
         <div class="offline-banner" role="status" hidden=move || online.get()>
-            <strong>{move || i18n.t().offline_title}</strong>
+            <strong>{tr(|t| t.offline_title)}</strong>
             " "
-            {move || i18n.t().offline_body}
+            {tr(|t| t.offline_body)}
         </div>
     }
 }

@@ -8,14 +8,13 @@ use leptos_router::{
 
 use crate::{
     auth::{AuthState, use_auth},
-    i18n::use_i18n,
+    i18n::tr,
     routes::Page,
 };
 
 #[component]
 pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
-    let i18n = use_i18n();
     let location = use_location();
     let navigate = use_navigate();
     let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
@@ -43,7 +42,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         } else {
             view! {
                 <div class="card skeleton" aria-busy="true">
-                    <p class="visually-hidden">{move || i18n.t().loading}</p>
+                    <p class="visually-hidden">{tr(|t| t.loading)}</p>
                     <div class="skeleton-line wide"></div>
                     <div class="skeleton-line"></div>
                     <div class="skeleton-line"></div>

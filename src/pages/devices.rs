@@ -9,7 +9,7 @@ use crate::{
     auth::{Auth, use_auth},
     components::PageHeading,
     format,
-    i18n::{fill, use_i18n},
+    i18n::{fill, tr, use_i18n},
     pages::sign_out::SignOutChoices,
 };
 
@@ -216,14 +216,14 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
                             />
                         </div>
                         <button type="submit" class="button secondary">
-                            {move || i18n.t().fmd_turn_off}
+                            {tr(|t| t.fmd_turn_off)}
                         </button>
                     </form>
                 }
             })}
             {show_sign_out.then(|| {
                 if device.find_my_device {
-                    view! { <p class="hint">{move || i18n.t().device_fmd_first}</p> }.into_any()
+                    view! { <p class="hint">{tr(|t| t.device_fmd_first)}</p> }.into_any()
                 } else {
                     let name = name.clone();
                     view! {
@@ -246,7 +246,6 @@ pub fn DeviceList(
     fixes: Fixes,
     keep: fn(&Device) -> bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     move || match actions.devices.get() {
         None => view! {
             <div class="skeleton" aria-busy="true">
@@ -256,16 +255,16 @@ pub fn DeviceList(
         }
         .into_any(),
         Some(Err(_)) => view! {
-            <p class="field-error">{move || i18n.t().devices_load_failed}</p>
+            <p class="field-error">{tr(|t| t.devices_load_failed)}</p>
             <button type="button" class="button secondary" on:click=move |_| actions.reload()>
-                {move || i18n.t().try_again}
+                {tr(|t| t.try_again)}
             </button>
         }
         .into_any(),
         Some(Ok(devices)) => {
             let shown: Vec<Device> = devices.into_iter().filter(&keep).collect();
             if shown.is_empty() {
-                view! { <p class="hint">{move || i18n.t().devices_none}</p> }.into_any()
+                view! { <p class="hint">{tr(|t| t.devices_none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="device-list">
@@ -288,12 +287,12 @@ pub fn Devices() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || i18n.t().devices_title.to_owned()) />
         <section class="card" aria-labelledby="devices-linked">
-            <h2 id="devices-linked">{move || i18n.t().devices_linked}</h2>
-            <p class="hint">{move || i18n.t().devices_lead}</p>
+            <h2 id="devices-linked">{tr(|t| t.devices_linked)}</h2>
+            <p class="hint">{tr(|t| t.devices_lead)}</p>
             <DeviceList actions fixes=Fixes::All keep=|_| true />
         </section>
         <section class="card" aria-labelledby="devices-browsers">
-            <h2 id="devices-browsers">{move || i18n.t().sign_out_title}</h2>
+            <h2 id="devices-browsers">{tr(|t| t.sign_out_title)}</h2>
             <SignOutChoices />
         </section>
     }

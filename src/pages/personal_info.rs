@@ -7,7 +7,7 @@ use crate::{
     auth::use_auth,
     components::PageHeading,
     format::{long_date, region_name},
-    i18n::use_i18n,
+    i18n::{tr, use_i18n},
     routes::Page,
 };
 
@@ -32,7 +32,7 @@ pub fn PersonalInfo() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || i18n.t().personal_info_title.to_owned()) />
         <section class="card" aria-labelledby="profile-title">
-            <h2 id="profile-title">{move || i18n.t().profile_title}</h2>
+            <h2 id="profile-title">{tr(|t| t.profile_title)}</h2>
             <dl class="summary-list">
                 {row(|t| t.field_name, field(|me, _| me.name.clone()))}
                 {row(|t| t.field_account_id, field(|me, _| me.account_id.clone()))}
@@ -45,17 +45,17 @@ pub fn PersonalInfo() -> impl IntoView {
             </dl>
         </section>
         <section class="card" aria-labelledby="leave-title">
-            <h2 id="leave-title">{move || i18n.t().leave_title}</h2>
+            <h2 id="leave-title">{tr(|t| t.leave_title)}</h2>
             <ul class="action-list">
                 <li>
-                    <A href=Page::SignOut.path()>{move || i18n.t().sign_out}</A>
-                    <p class="hint">{move || i18n.t().sign_out_hint}</p>
+                    <A href=Page::SignOut.path()>{tr(|t| t.sign_out)}</A>
+                    <p class="hint">{tr(|t| t.sign_out_hint)}</p>
                 </li>
                 <li>
                     <A href=Page::CloseAccount.path() attr:class="danger-link">
-                        {move || i18n.t().close_account_title}
+                        {tr(|t| t.close_account_title)}
                     </A>
-                    <p class="hint">{move || i18n.t().close_account_hint}</p>
+                    <p class="hint">{tr(|t| t.close_account_hint)}</p>
                 </li>
             </ul>
         </section>

@@ -1,6 +1,7 @@
 //! `/signin`: email or phone plus password. Any wrong pair gets the same message, so the form
 //! never tells anyone whether an account exists.
 
+use crate::i18n::tr;
 use farewell_api::{ProblemCode, SignInRequest};
 use leptos::{ev, prelude::*};
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -105,15 +106,15 @@ pub fn SignIn() -> impl IntoView {
                 text=Signal::derive(move || i18n.t().signin_title.to_owned())
                 error=Signal::derive(move || !errors.with(Vec::is_empty))
             />
-            <p class="lead">{move || i18n.t().signin_lead}</p>
+            <p class="lead">{tr(|t| t.signin_lead)}</p>
             <Show when=move || signed_out_notice>
-                <p class="notice" role="status">{move || i18n.t().signed_out_notice}</p>
+                <p class="notice" role="status">{tr(|t| t.signed_out_notice)}</p>
             </Show>
             <ErrorSummary errors=errors />
             <form novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=move || invalid("login")().is_some()>
-                    <label for="login">{move || i18n.t().signin_login_label}</label>
-                    <p class="hint" id="login-hint">{move || i18n.t().signin_login_hint}</p>
+                    <label for="login">{tr(|t| t.signin_login_label)}</label>
+                    <p class="hint" id="login-hint">{tr(|t| t.signin_login_hint)}</p>
                     <p class="field-error" id="login-error" hidden=move || field_error("login")().is_none()>
                         {field_error("login")}
                     </p>
@@ -131,7 +132,7 @@ pub fn SignIn() -> impl IntoView {
                     />
                 </div>
                 <div class="field" class:field-invalid=move || invalid("password")().is_some()>
-                    <label for="password">{move || i18n.t().signin_password_label}</label>
+                    <label for="password">{tr(|t| t.signin_password_label)}</label>
                     <p class="field-error" id="password-error" hidden=move || field_error("password")().is_none()>
                         {field_error("password")}
                     </p>

@@ -8,7 +8,7 @@ use crate::{
     api_client::{self, ApiError},
     auth::use_auth,
     components::{ErrorSummary, FieldError, PageHeading},
-    i18n::use_i18n,
+    i18n::{tr, use_i18n},
     routes::Page,
 };
 
@@ -21,7 +21,6 @@ enum Scope {
 /// The two sign-out buttons, their error summary, and the way back to sign-in afterwards.
 #[component]
 pub fn SignOutChoices() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -60,13 +59,13 @@ pub fn SignOutChoices() -> impl IntoView {
         <ErrorSummary errors=errors />
         <div class="button-group">
             <button id="sign-out-here" type="button" class="button primary" on:click=run(Scope::ThisBrowser)>
-                {move || i18n.t().sign_out_this_browser}
+                {tr(|t| t.sign_out_this_browser)}
             </button>
             <button type="button" class="button secondary" on:click=run(Scope::Everywhere)>
-                {move || i18n.t().sign_out_everywhere}
+                {tr(|t| t.sign_out_everywhere)}
             </button>
         </div>
-        <p class="hint">{move || i18n.t().sign_out_everywhere_hint}</p>
+        <p class="hint">{tr(|t| t.sign_out_everywhere_hint)}</p>
     }
 }
 
@@ -76,7 +75,7 @@ pub fn SignOut() -> impl IntoView {
     view! {
         <div class="card narrow">
             <PageHeading text=Signal::derive(move || i18n.t().sign_out_title.to_owned()) />
-            <p class="lead">{move || i18n.t().sign_out_keeps_account}</p>
+            <p class="lead">{tr(|t| t.sign_out_keeps_account)}</p>
             <SignOutChoices />
         </div>
     }

@@ -7,7 +7,7 @@ use super::Wizard;
 use crate::{
     api_client,
     components::{PageHeading, inventory_list::InventoryList},
-    i18n::{Text, use_i18n},
+    i18n::{Text, tr, use_i18n},
     pages::sign_out::SignOutChoices,
 };
 
@@ -37,26 +37,26 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
         <PageHeading text=Signal::derive(move || i18n.t().step_before_you_go.to_owned()) />
         <div class="warning-text">
             <WarningIcon />
-            <strong>{move || i18n.t().before_warning}</strong>
+            <strong>{tr(|t| t.before_warning)}</strong>
         </div>
 
-        <h2>{move || i18n.t().before_inventory_title}</h2>
+        <h2>{tr(|t| t.before_inventory_title)}</h2>
         <InventoryList inventory=loaded />
 
-        <h2>{move || i18n.t().compare_title}</h2>
+        <h2>{tr(|t| t.compare_title)}</h2>
         <ComparisonTable />
 
-        <h2>{move || i18n.t().tips_title}</h2>
+        <h2>{tr(|t| t.tips_title)}</h2>
         <ul class="tips">
-            <li>{move || i18n.t().tip_phone_keeps_working}</li>
-            <li>{move || i18n.t().tip_preinstalled_apps}</li>
-            <li>{move || i18n.t().tip_new_account_later}</li>
-            <li>{move || i18n.t().tip_change_email}</li>
+            <li>{tr(|t| t.tip_phone_keeps_working)}</li>
+            <li>{tr(|t| t.tip_preinstalled_apps)}</li>
+            <li>{tr(|t| t.tip_new_account_later)}</li>
+            <li>{tr(|t| t.tip_change_email)}</li>
         </ul>
 
         <div class="inset">
-            <h2>{move || i18n.t().not_sure_title}</h2>
-            <p>{move || i18n.t().not_sure_body}</p>
+            <h2>{tr(|t| t.not_sure_title)}</h2>
+            <p>{tr(|t| t.not_sure_body)}</p>
             <SignOutChoices />
         </div>
 
@@ -67,7 +67,7 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
                 aria-disabled=move || starting.get().to_string()
                 on:click=on_continue
             >
-                {move || i18n.t().before_continue}
+                {tr(|t| t.before_continue)}
             </button>
         </div>
     }
@@ -87,12 +87,12 @@ fn ComparisonTable() -> impl IntoView {
     view! {
         <div class="table-scroll" role="region" tabindex="0" aria-labelledby="compare-caption">
             <table class="compare">
-                <caption id="compare-caption" class="visually-hidden">{move || i18n.t().compare_title}</caption>
+                <caption id="compare-caption" class="visually-hidden">{tr(|t| t.compare_title)}</caption>
                 <thead>
                     <tr>
                         <td></td>
-                        <th scope="col">{move || i18n.t().sign_out}</th>
-                        <th scope="col">{move || i18n.t().close_account_title}</th>
+                        <th scope="col">{tr(|t| t.sign_out)}</th>
+                        <th scope="col">{tr(|t| t.close_account_title)}</th>
                     </tr>
                 </thead>
                 <tbody>

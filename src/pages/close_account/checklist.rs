@@ -9,7 +9,7 @@ use crate::{
     api_client,
     components::{PageHeading, checklist_continue::ChecklistContinue},
     format,
-    i18n::{Strings, fill, use_i18n},
+    i18n::{Strings, fill, tr, use_i18n},
     pages::devices::{DeviceActions, DeviceList, Fixes},
 };
 
@@ -40,7 +40,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
 
     view! {
         <PageHeading text=Signal::derive(move || i18n.t().step_checklist.to_owned()) />
-        <p class="lead">{move || i18n.t().checklist_lead}</p>
+        <p class="lead">{tr(|t| t.checklist_lead)}</p>
         <p class="task-summary" aria-live="polite" aria-atomic="true">{summary}</p>
         <ol class="task-list">
             <For each=move || items.get() key=|item| (item.id, item.ok) let:item>
@@ -49,7 +49,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
         </ol>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::BeforeYouGo)>
-                {move || i18n.t().back}
+                {tr(|t| t.back)}
             </button>
         </div>
         <ChecklistContinue state=wizard.state on_continue=Callback::new(move |_| wizard.go_to(WizardStep::Terms)) />
@@ -91,12 +91,12 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
     let money = move || amount.as_ref().map(|m| format::money(i18n.lang(), m)).unwrap_or_default();
     match item.id {
         ItemId::DevicesSignedOut if !item.ok => view! {
-            <p>{move || i18n.t().fix_devices_signed_out}</p>
+            <p>{tr(|t| t.fix_devices_signed_out)}</p>
             <DeviceList actions=devices fixes=Fixes::SignOut keep=|d| d.signed_in />
         }
         .into_any(),
         ItemId::FindMyDeviceOff if !item.ok => view! {
-            <p>{move || i18n.t().fix_find_my_device}</p>
+            <p>{tr(|t| t.fix_find_my_device)}</p>
             <DeviceList actions=devices fixes=Fixes::FindMyDevice keep=|d| d.find_my_device />
         }
         .into_any(),
@@ -106,7 +106,7 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
         }
         .into_any(),
         ItemId::NoOpenOrders if !item.ok => view! {
-            <p>{move || i18n.t().fix_open_orders}</p>
+            <p>{tr(|t| t.fix_open_orders)}</p>
             <CheckAgain wizard />
         }
         .into_any(),
@@ -122,7 +122,7 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
         }
         .into_any(),
         ItemId::Backup => view! {
-            <p class="hint">{move || i18n.t().fix_backup}</p>
+            <p class="hint">{tr(|t| t.fix_backup)}</p>
             <Tick wizard field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
         }
         .into_any(),
@@ -132,10 +132,9 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
 
 #[component]
 fn CheckAgain(wizard: Wizard) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
-            {move || i18n.t().check_again}
+            {tr(|t| t.check_again)}
         </button>
     }
 }

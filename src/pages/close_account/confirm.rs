@@ -12,7 +12,7 @@ use crate::{
     auth::use_auth,
     components::{ErrorSummary, FieldError, PageHeading, error_summary::error_for},
     format,
-    i18n::{Text, fill, use_i18n},
+    i18n::{Text, fill, tr, use_i18n},
     routes::Page,
 };
 
@@ -70,7 +70,7 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                 <dd>{value}</dd>
                 <dd class="summary-action">
                     <button type="button" class="link-button" on:click=move |_| wizard.go_to(change_to)>
-                        {move || i18n.t().change} <span class="visually-hidden">" " {move || label(i18n.t())}</span>
+                        {tr(|t| t.change)} <span class="visually-hidden">" " {move || label(i18n.t())}</span>
                     </button>
                 </dd>
             </div>
@@ -135,7 +135,7 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
             error=Signal::derive(move || !errors.with(Vec::is_empty))
         />
         <ErrorSummary errors=errors />
-        <h2>{move || i18n.t().confirm_answers_title}</h2>
+        <h2>{tr(|t| t.confirm_answers_title)}</h2>
         <dl class="summary-list">
             {answer(|t| t.item_backup, backup, WizardStep::Checklist)}
             {answer(|t| t.item_balance_forfeit, wallet, WizardStep::Checklist)}
@@ -145,8 +145,8 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
         </dl>
 
         <section class="danger-zone" aria-labelledby="danger-title">
-            <h2 id="danger-title">{move || i18n.t().danger_title}</h2>
-            <p>{move || i18n.t().danger_body}</p>
+            <h2 id="danger-title">{tr(|t| t.danger_title)}</h2>
+            <p>{tr(|t| t.danger_body)}</p>
             <form novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=invalid>
                     <label for="confirmation">{label_text}</label>
@@ -165,12 +165,12 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                         on:input=move |ev| typed.set(event_target_value(&ev))
                     />
                 </div>
-                <button type="submit" class="button danger">{move || i18n.t().close_permanently}</button>
+                <button type="submit" class="button danger">{tr(|t| t.close_permanently)}</button>
             </form>
         </section>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Verify)>
-                {move || i18n.t().back}
+                {tr(|t| t.back)}
             </button>
         </div>
     }

@@ -9,7 +9,7 @@ use crate::{
     app::use_last_confirmation,
     components::PageHeading,
     format,
-    i18n::{fill, use_i18n},
+    i18n::{fill, tr, use_i18n},
     routes::Page,
 };
 
@@ -22,8 +22,8 @@ pub fn Done() -> impl IntoView {
         None => view! {
             <div class="card narrow">
                 <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
-                <p>{move || i18n.t().done_after_reload}</p>
-                <A href=Page::SignIn.path() attr:class="button primary">{move || i18n.t().signin_button}</A>
+                <p>{tr(|t| t.done_after_reload)}</p>
+                <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button)}</A>
             </div>
         }
         .into_any(),
@@ -39,22 +39,22 @@ pub fn Done() -> impl IntoView {
                 <div class="card">
                     <div class="confirmation-panel">
                         <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
-                        <p>{move || i18n.t().done_reference}</p>
+                        <p>{tr(|t| t.done_reference)}</p>
                         <p class="reference">{c.reference.clone()}</p>
                         <p>{move || fill(i18n.t().done_scheduled, &[("date", &date())])}</p>
                     </div>
-                    <h2>{move || i18n.t().done_next_title}</h2>
+                    <h2>{tr(|t| t.done_next_title)}</h2>
                     <ol class="timeline">
-                        <li>{move || i18n.t().done_next_signed_out}</li>
+                        <li>{tr(|t| t.done_next_signed_out)}</li>
                         <li>{move || fill(i18n.t().done_next_email, &[("email", &email)])}</li>
-                        <li>{move || i18n.t().done_next_reminders}</li>
+                        <li>{tr(|t| t.done_next_reminders)}</li>
                         <li>{move || fill(i18n.t().done_next_purge, &[("date", &date2())])}</li>
                     </ol>
-                    <h2>{move || i18n.t().done_cancel_title}</h2>
+                    <h2>{tr(|t| t.done_cancel_title)}</h2>
                     <p>{move || fill(i18n.t().done_cancel_body, &[("date", &date3())])}</p>
                     <div class="button-group">
                         <button type="button" class="button secondary no-print" on:click=|_| { let _ = window().print(); }>
-                            {move || i18n.t().print}
+                            {tr(|t| t.print)}
                         </button>
                     </div>
                 </div>

@@ -20,7 +20,7 @@ use crate::{
     auth::{Auth, use_auth},
     components::{PageHeading, step_header::StepHeader},
     format,
-    i18n::{fill, use_i18n},
+    i18n::{fill, tr, use_i18n},
     routes::Page,
 };
 
@@ -98,16 +98,16 @@ pub fn CloseAccount() -> impl IntoView {
                 None if failed() => view! {
                     <div class="card">
                         <PageHeading text=Signal::derive(move || i18n.t().close_account_title.to_owned()) />
-                        <p class="field-error">{move || i18n.t().error_network}</p>
+                        <p class="field-error">{tr(|t| t.error_network)}</p>
                         <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
-                            {move || i18n.t().try_again}
+                            {tr(|t| t.try_again)}
                         </button>
                     </div>
                 }
                 .into_any(),
                 None => view! {
                     <div class="card skeleton" aria-busy="true">
-                        <p class="visually-hidden">{move || i18n.t().loading}</p>
+                        <p class="visually-hidden">{tr(|t| t.loading)}</p>
                         <div class="skeleton-line wide"></div>
                         <div class="skeleton-line"></div>
                         <div class="skeleton-line"></div>
@@ -145,7 +145,7 @@ fn AlreadyRequested(wizard: Wizard) -> impl IntoView {
         <p class="reference">{move || wizard.state.with(|s| s.reference.clone())}</p>
         <p>{move || fill(i18n.t().done_scheduled, &[("date", &date().unwrap_or_default())])}</p>
         <p>
-            <A href=Page::PersonalInfo.path()>{move || i18n.t().back_to_personal_info}</A>
+            <A href=Page::PersonalInfo.path()>{tr(|t| t.back_to_personal_info)}</A>
         </p>
     }
 }

@@ -7,7 +7,7 @@ use super::{Wizard, before_you_go::WarningIcon};
 use crate::{
     api_client,
     components::{ErrorSummary, FieldError, PageHeading},
-    i18n::use_i18n,
+    i18n::{tr, use_i18n},
 };
 
 #[component]
@@ -47,14 +47,14 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
         <ErrorSummary errors=errors />
         <div class="warning-text">
             <WarningIcon />
-            <strong>{move || i18n.t().terms_irreversible}</strong>
+            <strong>{tr(|t| t.terms_irreversible)}</strong>
         </div>
         <ul class="terms">
-            <li>{move || i18n.t().terms_grace}</li>
-            <li>{move || i18n.t().terms_cloud}</li>
-            <li>{move || i18n.t().terms_purchases}</li>
-            <li>{move || i18n.t().terms_forum}</li>
-            <li>{move || i18n.t().terms_processing}</li>
+            <li>{tr(|t| t.terms_grace)}</li>
+            <li>{tr(|t| t.terms_cloud)}</li>
+            <li>{tr(|t| t.terms_purchases)}</li>
+            <li>{tr(|t| t.terms_forum)}</li>
+            <li>{tr(|t| t.terms_processing)}</li>
         </ul>
         <form novalidate on:submit=on_submit>
             <div class="checkbox" class:field-invalid=move || !errors.with(Vec::is_empty)>
@@ -64,15 +64,15 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
                     prop:checked=accepted
                     on:change=move |ev| accepted.set(event_target_checked(&ev))
                 />
-                <label for="terms-accepted">{move || i18n.t().terms_accept}</label>
+                <label for="terms-accepted">{tr(|t| t.terms_accept)}</label>
             </div>
             <div class="step-nav">
                 <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Checklist)>
-                    {move || i18n.t().back}
+                    {tr(|t| t.back)}
                 </button>
             </div>
             <div class="step-actions">
-                <button type="submit" class="button secondary">{move || i18n.t().continue_button}</button>
+                <button type="submit" class="button secondary">{tr(|t| t.continue_button)}</button>
             </div>
         </form>
     }

@@ -10,7 +10,7 @@ use crate::{
     components::{
         ErrorSummary, FieldError, PageHeading, countdown::countdown, error_summary::error_for,
     },
-    i18n::{fill, use_i18n},
+    i18n::{fill, tr, use_i18n},
 };
 
 #[component]
@@ -107,7 +107,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
             text=Signal::derive(move || i18n.t().step_verify.to_owned())
             error=Signal::derive(move || !errors.with(Vec::is_empty))
         />
-        <p class="lead">{move || i18n.t().verify_lead}</p>
+        <p class="lead">{tr(|t| t.verify_lead)}</p>
         <ErrorSummary errors=errors />
 
         <Show
@@ -115,8 +115,8 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
             fallback=move || view! {
                 <form novalidate on:submit=on_reauth>
                     <div class="field" class:field-invalid=invalid("reauth-password")>
-                        <label for="reauth-password">{move || i18n.t().verify_password_label}</label>
-                        <p class="hint" id="reauth-password-hint">{move || i18n.t().verify_password_hint}</p>
+                        <label for="reauth-password">{tr(|t| t.verify_password_label)}</label>
+                        <p class="hint" id="reauth-password-hint">{tr(|t| t.verify_password_hint)}</p>
                         <p class="field-error" id="reauth-password-error" hidden=move || !invalid("reauth-password")()>
                             {field_error("reauth-password")}
                         </p>
@@ -130,17 +130,17 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             on:input=move |ev| password.set(event_target_value(&ev))
                         />
                     </div>
-                    <button type="submit" class="button secondary">{move || i18n.t().verify_password_button}</button>
+                    <button type="submit" class="button secondary">{tr(|t| t.verify_password_button)}</button>
                 </form>
             }
         >
-            <p class="notice">{move || i18n.t().verify_password_done}</p>
+            <p class="notice">{tr(|t| t.verify_password_done)}</p>
             <Show
                 when=move || live_code.get().is_some()
                 fallback=move || view! {
                     <form novalidate on:submit=on_send>
                         <fieldset class="field" class:field-invalid=invalid("send-code")>
-                            <legend>{move || i18n.t().verify_channel_legend}</legend>
+                            <legend>{tr(|t| t.verify_channel_legend)}</legend>
                             <p class="field-error" id="send-code-error" hidden=move || !invalid("send-code")()>
                                 {field_error("send-code")}
                             </p>
@@ -169,14 +169,14 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             }).collect_view()}
                         </fieldset>
                         <button id="send-code" type="submit" class="button secondary">
-                            {move || i18n.t().send_code}
+                            {tr(|t| t.send_code)}
                         </button>
                     </form>
                 }
             >
                 <form novalidate on:submit=on_verify>
                     <div class="field" class:field-invalid=invalid("code")>
-                        <label for="code">{move || i18n.t().code_label}</label>
+                        <label for="code">{tr(|t| t.code_label)}</label>
                         <p class="hint" id="code-hint">
                             {move || live_code.get().map(|c| fill(i18n.t().code_sent_to, &[("to", &c.sent_to)]))}
                             " "
@@ -199,7 +199,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             on:input=move |ev| code.set(event_target_value(&ev))
                         />
                     </div>
-                    <button type="submit" class="button secondary">{move || i18n.t().verify_code_button}</button>
+                    <button type="submit" class="button secondary">{tr(|t| t.verify_code_button)}</button>
                 </form>
                 <div class="resend">
                     <button
@@ -209,7 +209,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         aria-describedby="resend-wait"
                         on:click=move |_| if resend_in.get_untracked() == 0 { send() }
                     >
-                        {move || i18n.t().resend_code}
+                        {tr(|t| t.resend_code)}
                     </button>
                     <p class="hint" id="resend-wait">
                         {move || {
@@ -229,7 +229,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
         </Show>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Terms)>
-                {move || i18n.t().back}
+                {tr(|t| t.back)}
             </button>
         </div>
     }
