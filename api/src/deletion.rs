@@ -223,3 +223,19 @@ pub struct Confirmation {
     /// Where the confirmation email (with its cancel link) went, masked.
     pub email_masked: String,
 }
+
+/// `GET /cancel/{token}`: what the one-time link would cancel, without signing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelPreview {
+    pub email_masked: String,
+    /// RFC 3339.
+    pub scheduled_for: String,
+}
+
+/// `GET /receipt-key`: the public key that verifies deletion receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptKey {
+    pub algorithm: String,
+    /// Base64 of the 32-byte Ed25519 public key.
+    pub public_key: String,
+}

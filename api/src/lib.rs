@@ -10,14 +10,14 @@ pub mod problem;
 pub mod session;
 
 pub use deletion::{
-    Acknowledgements, Channel, ChannelOption, ChecklistItem, CodeStatus, ConfirmRequest,
-    Confirmation, DeletionState, DeletionStatus, ItemId, ItemKind, ReauthRequest, SendCodeRequest,
-    TermsRequest, Verification, VerifyCodeRequest, WizardStep,
+    Acknowledgements, CancelPreview, Channel, ChannelOption, ChecklistItem, CodeStatus,
+    ConfirmRequest, Confirmation, DeletionState, DeletionStatus, ItemId, ItemKind, ReauthRequest,
+    ReceiptKey, SendCodeRequest, TermsRequest, Verification, VerifyCodeRequest, WizardStep,
 };
 pub use devices::{Device, DeviceKind, PasswordConfirmation};
 pub use inventory::{Inventory, Money};
 pub use problem::{Problem, ProblemCode};
-pub use session::{AccountState, LanguageRequest, Me, SignInRequest};
+pub use session::{AccountState, LanguageRequest, Me, RegisterRequest, SignInRequest};
 
 /// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].
 pub const CSRF_HEADER: &str = "x-requested-with";

@@ -56,3 +56,14 @@ pub struct LanguageRequest {
     /// `en` or `zh-CN`.
     pub language: String,
 }
+
+/// `POST /accounts`: a new account (API only, no email verification in this product yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub password: String,
+    pub name: String,
+}

@@ -16,6 +16,8 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// The address people reach the app at, for links in emails; default the bound address.
     pub public_url: Option<String>,
+    /// Run the background workers (outbox, reminders, purge) in this process.
+    pub workers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,7 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("dist")),
             public_url: lookup("FAREWELL_PUBLIC_URL").filter(|v| !v.is_empty()),
+            workers: lookup("FAREWELL_WORKERS").is_none_or(|v| v != "0" && v != "false"),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod grace;
 pub mod messages;
 pub mod password;
 pub mod routes;

@@ -140,3 +140,98 @@ mod tests {
         }
     }
 }
+
+pub struct Reminder<'a> {
+    pub name: &'a str,
+    pub scheduled_for: OffsetDateTime,
+    pub cancel_url: &'a str,
+}
+
+pub fn reminder(lang: Language, facts: &Reminder<'_>) -> Rendered {
+    let Reminder { name, cancel_url, .. } = facts;
+    let when = date(lang, facts.scheduled_for);
+    match lang {
+        Language::En => Rendered {
+            subject: format!("Reminder: your Farewell account will be closed on {when}"),
+            body: format!(
+                "Hello {name},\n\n\
+                 Your account and its data will be deleted on {when}. If that is still what you \
+                 want, you need to do nothing.\n\n\
+                 Changed your mind? Cancel with one click (no sign-in needed, works once):\n\
+                 {cancel_url}"
+            ),
+        },
+        Language::ZhCn => Rendered {
+            subject: format!("提醒：你的 Farewell 账号将于 {when} 注销"),
+            body: format!(
+                "{name}，你好：\n\n\
+                 你的账号及数据将于 {when} 删除。如果你仍然希望注销，无需任何操作。\n\n\
+                 改变主意了？点击以下链接即可撤销（无需登录，仅可使用一次）：\n\
+                 {cancel_url}"
+            ),
+        },
+    }
+}
+
+pub fn cancelled(lang: Language, name: &str) -> Rendered {
+    match lang {
+        Language::En => Rendered {
+            subject: "Your Farewell account is staying".into(),
+            body: format!(
+                "Hello {name},\n\n\
+                 You cancelled closing your account. Everything is as it was: your photos, \
+                 contacts, notes, purchases and wallet are all still here.\n\n\
+                 If you did not cancel, sign in and change your password."
+            ),
+        },
+        Language::ZhCn => Rendered {
+            subject: "你的 Farewell 账号已保留".into(),
+            body: format!(
+                "{name}，你好：\n\n\
+                 你已撤销注销账号申请。一切保持原样：你的照片、联系人、便签、购买记录和余额都还在。\n\n\
+                 如果这不是你本人的操作，请登录并修改密码。"
+            ),
+        },
+    }
+}
+
+pub struct ReceiptMail<'a> {
+    pub name: &'a str,
+    pub reference: &'a str,
+    pub summary: &'a [(String, u64, &'static str)],
+    pub json: &'a str,
+    pub signature: &'a str,
+    pub key_url: &'a str,
+}
+
+pub fn receipt(lang: Language, facts: &ReceiptMail<'_>) -> Rendered {
+    let ReceiptMail { name, reference, json, signature, key_url, .. } = facts;
+    let lines: String = facts
+        .summary
+        .iter()
+        .map(|(category, count, action)| format!("- {category}: {count} {action}\n"))
+        .collect();
+    match lang {
+        Language::En => Rendered {
+            subject: format!("Your Farewell account has been deleted ({reference})"),
+            body: format!(
+                "Hello {name},\n\n\
+                 As you asked, your account has been deleted. This is the last email we send \
+                 to this address; we do not keep it.\n\n{lines}\n\
+                 Signed receipt (JSON):\n{json}\n\n\
+                 Signature (Ed25519, base64): {signature}\n\
+                 Verify it with the public key at {key_url}"
+            ),
+        },
+        Language::ZhCn => Rendered {
+            subject: format!("你的 Farewell 账号已删除（{reference}）"),
+            body: format!(
+                "{name}，你好：\n\n\
+                 按照你的申请，你的账号已删除。这是我们发往此地址的最后一封邮件，我们不会保留该地址。\n\n{lines}\n\
+                 签名回执（JSON）：\n{json}\n\n\
+                 签名（Ed25519，base64）：{signature}\n\
+                 可使用 {key_url} 上的公钥验证"
+            ),
+        },
+    }
+}

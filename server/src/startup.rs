@@ -8,8 +8,8 @@ use tokio::{net::TcpListener, sync::Notify};
 use tower_http::trace::TraceLayer;
 
 use crate::{
-    clock::Clock, config::Config, password::Passwords, routes, security, seed, state::AppState,
-    static_files, store, workers::outbox::OutboxWorker,
+    clock::Clock, config::Config, domain::receipt, password::Passwords, routes, security, seed,
+    state::AppState, static_files, store, workers, workers::outbox::OutboxWorker,
 };
 
 pub struct Application {
@@ -30,14 +30,19 @@ impl Application {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", listener.local_addr()?),
         };
+        let code_key = store::secrets::get_or_create(&db, "code_key", 32).await?;
+        let receipt_seed = store::secrets::get_or_create(&db, "receipt_key", 32).await?;
+        let tombstone_key = store::secrets::get_or_create(&db, "tombstone_key", 32).await?;
         let state = AppState {
-            code_key: store::secrets::get_or_create(&db, "code_key", 32).await?.into(),
+            code_key: code_key.into(),
             db,
             clock: Clock::default(),
             passwords: Passwords::new().await?,
             config: Arc::new(config),
             public_url: public_url.into(),
             outbox_wake: Arc::new(Notify::new()),
+            receipt_key: Arc::new(receipt::signing_key(&receipt_seed)?),
+            tombstone_key: tombstone_key.into(),
         };
         if state.config.dev && seed::seed_if_empty(&state).await? {
             tracing::info!("seeded the demo accounts");
@@ -55,13 +60,16 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let outbox = OutboxWorker::new(
-            self.state.db.clone(),
-            self.state.clock.clone(),
-            self.state.outbox_wake.clone(),
-            self.state.config.smtp_url.as_deref(),
-        )?;
-        tokio::spawn(outbox.run());
+        if self.state.config.workers {
+            let outbox = OutboxWorker::new(
+                self.state.db.clone(),
+                self.state.clock.clone(),
+                self.state.outbox_wake.clone(),
+                self.state.config.smtp_url.as_deref(),
+            )?;
+            tokio::spawn(outbox.run());
+            tokio::spawn(workers::grace::run(self.state.clone()));
+        }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())

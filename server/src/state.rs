@@ -24,6 +24,10 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Wakes the outbox worker when a message is queued.
     pub outbox_wake: Arc<Notify>,
+    /// Signs deletion receipts; its public half is at `GET /receipt-key`.
+    pub receipt_key: Arc<ed25519_dalek::SigningKey>,
+    /// Key of the hash a tombstone keeps instead of an email address.
+    pub tombstone_key: Arc<[u8]>,
 }
 
 impl AppState {

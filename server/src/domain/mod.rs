@@ -6,6 +6,7 @@ pub mod code;
 pub mod email;
 pub mod login;
 pub mod phone;
+pub mod receipt;
 pub mod token;
 pub mod verification;
 

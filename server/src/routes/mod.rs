@@ -1,11 +1,14 @@
 //! The `/api/v1` router: one module per resource.
 
+pub mod accounts;
+pub mod cancel;
 pub mod deletion;
 pub mod dev;
 pub mod devices;
 pub mod health;
 pub mod inventory;
 pub mod me;
+pub mod receipts;
 pub mod session;
 
 use axum::{
@@ -39,6 +42,9 @@ pub fn api_router() -> Router<AppState> {
         .route("/deletion/code/verify", post(deletion::verify_code))
         .route("/deletion/confirm", post(deletion::confirm))
         .route("/dev/outbox", get(dev::outbox))
+        .route("/cancel/{token}", get(cancel::preview).post(cancel::cancel))
+        .route("/receipt-key", get(receipts::receipt_key))
+        .route("/accounts", post(accounts::register))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

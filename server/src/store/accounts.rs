@@ -43,7 +43,10 @@ pub async fn find_by_login(db: &Db, login: &Login) -> sqlx::Result<Option<Accoun
         .await
 }
 
-pub async fn find(db: &Db, id: &AccountId) -> sqlx::Result<Option<AccountRow>> {
+pub async fn find(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: &AccountId,
+) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?"))
         .bind(id.as_str())
         .fetch_optional(db)

@@ -2,8 +2,6 @@
 
 use crate::domain::AccountId;
 
-use super::Db;
-
 #[derive(Debug, Clone, Copy)]
 pub enum Event {
     SignIn,
@@ -24,6 +22,9 @@ pub enum Event {
     CodeLocked,
     CodeVerified,
     DeletionRequested,
+    DeletionReminded,
+    DeletionCancelled,
+    AccountPurged,
 }
 
 impl Event {
@@ -47,12 +48,15 @@ impl Event {
             Self::CodeLocked => "code_locked",
             Self::CodeVerified => "code_verified",
             Self::DeletionRequested => "deletion_requested",
+            Self::DeletionReminded => "deletion_reminded",
+            Self::DeletionCancelled => "deletion_cancelled",
+            Self::AccountPurged => "account_purged",
         }
     }
 }
 
 pub async fn record(
-    db: &Db,
+    db: impl sqlx::SqliteExecutor<'_>,
     now: i64,
     account: Option<&AccountId>,
     event: Event,

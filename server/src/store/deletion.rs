@@ -129,7 +129,6 @@ pub async fn set_verified(
 pub struct Confirmed<'a> {
     pub reference: &'a str,
     pub scheduled_for: i64,
-    pub cancel_token_hash: &'a [u8],
     pub confirmed_by: &'a [u8],
 }
 
@@ -141,14 +140,13 @@ pub async fn confirm(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE deletion_requests
-         SET confirmed_at = ?, reference = ?, scheduled_for = ?, cancel_token_hash = ?,
+         SET confirmed_at = ?, reference = ?, scheduled_for = ?,
              confirmed_by = ?, updated_at = ?
          WHERE account_id = ?",
     )
     .bind(now)
     .bind(confirmed.reference)
     .bind(confirmed.scheduled_for)
-    .bind(confirmed.cancel_token_hash)
     .bind(confirmed.confirmed_by)
     .bind(now)
     .bind(account.as_str())

@@ -2,11 +2,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cancel_tokens;
 pub mod codes;
 pub mod deletion;
 pub mod devices;
 pub mod inventory;
 pub mod outbox;
+pub mod purge;
 pub mod secrets;
 pub mod sessions;
 

@@ -63,6 +63,30 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues a message whose row forgets its recipient and text once delivered: the deletion
+/// receipt, the last thing ever sent to a purged account's address.
+pub async fn enqueue_then_erase(
+    db: impl SqliteExecutor<'_>,
+    message: &NewMessage<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at,
+                             erase_after_delivery)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+    )
+    .bind(message.account_id)
+    .bind(message.medium.as_str())
+    .bind(message.recipient)
+    .bind(message.language)
+    .bind(message.subject)
+    .bind(message.body)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 const COLUMNS: &str = "id, channel, recipient, language, subject, body, created_at, delivered_at";
 
 /// The newest messages first, optionally only those to `recipient` (dev outbox).
@@ -98,7 +122,11 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
 
 pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET delivered_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+        "UPDATE outbox SET delivered_at = ?, lease_until = NULL, last_error = NULL,
+             recipient = CASE erase_after_delivery WHEN 1 THEN '' ELSE recipient END,
+             subject = CASE erase_after_delivery WHEN 1 THEN '' ELSE subject END,
+             body = CASE erase_after_delivery WHEN 1 THEN '' ELSE body END
+         WHERE id = ?",
     )
     .bind(now)
     .bind(id)

@@ -1,3 +1,4 @@
 //! Background workers that run inside every server replica.
 
+pub mod grace;
 pub mod outbox;

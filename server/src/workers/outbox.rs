@@ -53,7 +53,8 @@ impl OutboxWorker {
         }
     }
 
-    async fn deliver_due(&self) -> anyhow::Result<()> {
+    /// Delivers everything due now (tests call this to run one round by hand).
+    pub async fn deliver_due(&self) -> anyhow::Result<()> {
         loop {
             let batch =
                 store::outbox::claim(&self.db, self.clock.unix(), LEASE_SECS, BATCH).await?;

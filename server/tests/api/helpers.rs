@@ -3,24 +3,40 @@
 use farewell_server::{config::Config, seed, startup::Application, state::AppState};
 use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
+use std::sync::Arc;
+
 use tempfile::TempDir;
 
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub http: reqwest::Client,
-    _data: TempDir,
+    pub data: Arc<TempDir>,
 }
 
 pub async fn spawn_app() -> TestApp {
-    let data = tempfile::tempdir().unwrap();
+    spawn_app_with(&[]).await
+}
+
+/// A server with extra settings, e.g. `("FAREWELL_WORKERS", "0")` to run workers by hand.
+pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    spawn_on(Arc::new(tempfile::tempdir().unwrap()), settings).await
+}
+
+/// A server on the database in `data` (another replica when one already runs there).
+pub async fn spawn_on(data: Arc<TempDir>, settings: &[(&str, &str)]) -> TestApp {
     let database_url = format!("sqlite://{}/farewell.db", data.path().display());
-    let config = Config::from_lookup(|name| match name {
-        "PORT" => Some("0".into()),
-        "DATABASE_URL" => Some(database_url.clone()),
-        "FAREWELL_DEV" => Some("1".into()),
-        "FAREWELL_DIST" => Some(data.path().join("dist").display().to_string()),
-        _ => None,
+    let config = Config::from_lookup(|name| {
+        if let Some((_, value)) = settings.iter().find(|(key, _)| *key == name) {
+            return Some((*value).to_owned());
+        }
+        match name {
+            "PORT" => Some("0".into()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            "FAREWELL_DEV" => Some("1".into()),
+            "FAREWELL_DIST" => Some(data.path().join("dist").display().to_string()),
+            _ => None,
+        }
     })
     .unwrap();
     let app = Application::build(config).await.unwrap();
@@ -34,7 +50,7 @@ pub async fn spawn_app() -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
-        _data: data,
+        data,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod deletion;
 mod devices;
+mod grace;
 mod hardening;
 mod helpers;
 mod property;

@@ -57,7 +57,7 @@ async fn the_whole_request_ends_pending_with_a_reference_an_email_and_no_session
     let link_start = body.find(&format!("{}/cancel/", app.base)).expect("a cancel link");
     let token = body[link_start..].split_whitespace().next().unwrap().rsplit('/').next().unwrap();
     assert_eq!(token.len(), 43);
-    let stored: Vec<u8> = sqlx::query_scalar("SELECT cancel_token_hash FROM deletion_requests")
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM cancel_tokens")
         .fetch_one(&app.state.db)
         .await
         .unwrap();

@@ -17,6 +17,7 @@ use crate::{
     domain::{AccountId, Email, SecretToken},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession, SESSION_COOKIE},
+    grace,
     messages::{self, DeletionConfirmed, Language},
     routes::session::expired_session_cookie,
     state::AppState,
@@ -54,8 +55,8 @@ pub async fn confirm(
     let now = state.clock.unix();
     let scheduled_for = now + i64::try_from(state.config.grace.as_secs()).unwrap_or(i64::MAX / 2);
     let reference = reference();
-    let cancel = SecretToken::generate();
-    let cancel_url = format!("{}/cancel/{}", state.public_url, cancel.encode());
+    let mut tx = state.db.begin().await?;
+    let cancel_url = grace::cancel_link(&state, &mut tx, account, now).await?;
     let language = Language::from_tag(&row.language);
     let email = messages::deletion_confirmed(
         language,
@@ -68,14 +69,9 @@ pub async fn confirm(
         },
     );
 
-    let mut tx = state.db.begin().await?;
     store::accounts::set_state(&mut *tx, account, "pending_deletion").await?;
-    let confirmed = Confirmed {
-        reference: &reference,
-        scheduled_for,
-        cancel_token_hash: &cancel.hash().0,
-        confirmed_by: &session.token_hash.0,
-    };
+    let confirmed =
+        Confirmed { reference: &reference, scheduled_for, confirmed_by: &session.token_hash.0 };
     store::deletion::confirm(&mut *tx, account, &confirmed, now).await?;
     let message = NewMessage {
         account_id: Some(account.as_str()),

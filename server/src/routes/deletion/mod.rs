@@ -29,6 +29,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
+    grace,
     state::AppState,
     store::{self, audit::Event, codes::CodeRow, deletion::DeletionRow},
 };
@@ -122,19 +123,21 @@ fn step_name(step: WizardStep) -> &'static str {
     }
 }
 
-/// `DELETE /deletion` while the request is being prepared: the person walks away; ticks,
-/// verification and codes of this request are forgotten.
+/// `DELETE /deletion`: while preparing, the person walks away (ticks, verification and codes
+/// of this request are forgotten); while pending, the request is cancelled and the account is
+/// kept as it was.
 pub async fn abandon(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<StatusCode> {
-    let deletion = current(&state, &session.account_id).await?;
-    if deletion.status == DeletionStatus::PendingDeletion {
-        return Err(AppError::StepOutOfOrder(vec!["already_requested".to_owned()]));
-    }
-    if deletion.status == DeletionStatus::InProgress {
-        store::deletion::abandon(&state.db, &session.account_id).await?;
-        state.audit(&session.account_id, Event::DeletionAbandoned).await?;
+    let account = &session.account_id;
+    match current(&state, account).await?.status {
+        DeletionStatus::PendingDeletion => grace::cancel(&state, account).await?,
+        DeletionStatus::InProgress => {
+            store::deletion::abandon(&state.db, account).await?;
+            state.audit(account, Event::DeletionAbandoned).await?;
+        }
+        DeletionStatus::None => {}
     }
     Ok(StatusCode::NO_CONTENT)
 }

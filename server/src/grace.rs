@@ -1,0 +1,300 @@
+//! The grace period between "close my account" and the purge: cancel links, cancelling,
+//! reminders, and the purge with its signed receipt.
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use crate::{
+    domain::{
+        AccountId, Email, SecretToken,
+        receipt::{Action, Category, Receipt},
+    },
+    error::{AppError, AppResult},
+    messages::{self, Language},
+    state::AppState,
+    store::{
+        self,
+        audit::Event,
+        outbox::{Medium, NewMessage},
+        purge::DELETED_TABLES,
+    },
+};
+
+/// Rows per purge transaction: short transactions keep the API responsive during a purge.
+const BATCH: i64 = 500;
+/// How long a purge claim lasts before another worker may take the account over.
+const LEASE_SECS: i64 = 60;
+
+/// A fresh one-time cancel link for the account, stored as a hash inside `tx`.
+pub async fn cancel_link(
+    state: &AppState,
+    tx: &mut sqlx::SqliteConnection,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<String> {
+    let token = SecretToken::generate();
+    store::cancel_tokens::insert(&mut *tx, account, &token.hash(), now).await?;
+    Ok(format!("{}/cancel/{}", state.public_url, token.encode()))
+}
+
+/// Cancels a pending request: the account is active again exactly as it was (nothing is
+/// touched before the purge), every cancel link dies, and an email says so.
+pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
+    let row = store::accounts::find(&state.db, account).await?.ok_or(AppError::NotFound)?;
+    if row.state != "pending_deletion" {
+        return Err(AppError::StepOutOfOrder(vec!["not_pending".to_owned()]));
+    }
+    let now = state.clock.unix();
+    let language = Language::from_tag(&row.language);
+    let email = messages::cancelled(language, &row.name);
+    let mut tx = state.db.begin().await?;
+    store::accounts::set_state(&mut *tx, account, "active").await?;
+    for sql in [
+        "DELETE FROM cancel_tokens WHERE account_id = ?",
+        "DELETE FROM verification_codes WHERE account_id = ?",
+        "DELETE FROM deletion_requests WHERE account_id = ?",
+    ] {
+        sqlx::query(sql).bind(account.as_str()).execute(&mut *tx).await?;
+    }
+    let message = NewMessage {
+        account_id: Some(account.as_str()),
+        medium: Medium::Email,
+        recipient: &row.email,
+        language: language.tag(),
+        subject: &email.subject,
+        body: &email.body,
+    };
+    store::outbox::enqueue(&mut *tx, &message, now).await?;
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    state.audit(account, Event::DeletionCancelled).await?;
+    Ok(())
+}
+
+/// Sends the reminders that are due: a week and a day before the purge for the default 30-day
+/// grace period, scaled to shorter ones (so a 40 s grace reminds at ~9 s and ~1 s before).
+pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
+    let grace = i64::try_from(state.config.grace.as_secs())?;
+    let now = state.clock.unix();
+    let mut sent = 0;
+    for (column, lead) in
+        [("reminder_week_sent_at", grace * 7 / 30), ("reminder_day_sent_at", grace / 30)]
+    {
+        let mut tx = state.db.begin().await?;
+        let due = store::purge::claim_reminders(&mut tx, column, lead.max(1), now).await?;
+        for (account_id, scheduled_for) in &due {
+            let Some(account) = AccountId::parse(account_id) else { continue };
+            let Some(row) = store::accounts::find(&mut *tx, &account).await? else { continue };
+            let url = cancel_link(state, &mut tx, &account, now).await?;
+            let language = Language::from_tag(&row.language);
+            let reminder = messages::reminder(
+                language,
+                &messages::Reminder {
+                    name: &row.name,
+                    scheduled_for: OffsetDateTime::from_unix_timestamp(*scheduled_for)?,
+                    cancel_url: &url,
+                },
+            );
+            let message = NewMessage {
+                account_id: Some(account.as_str()),
+                medium: Medium::Email,
+                recipient: &row.email,
+                language: language.tag(),
+                subject: &reminder.subject,
+                body: &reminder.body,
+            };
+            store::outbox::enqueue(&mut *tx, &message, now).await?;
+            store::audit::record(&mut *tx, now, Some(&account), Event::DeletionReminded, None)
+                .await?;
+        }
+        tx.commit().await?;
+        sent += due.len();
+    }
+    if sent > 0 {
+        state.outbox_wake.notify_one();
+    }
+    Ok(sent)
+}
+
+/// Counts taken when a purge begins, for the receipt.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub tables: Vec<(String, u64)>,
+    pub forum_posts: u64,
+    pub wallet_minor: i64,
+    pub wallet_currency: String,
+}
+
+/// Purges every due account this worker can claim; returns how many it finished.
+pub async fn purge_due(state: &AppState) -> anyhow::Result<usize> {
+    let mut finished = 0;
+    loop {
+        let now = state.clock.unix();
+        let claimed = store::purge::claim_due(&state.db, now, LEASE_SECS, 16).await?;
+        if claimed.is_empty() {
+            return Ok(finished);
+        }
+        for id in claimed {
+            let Some(account) = AccountId::parse(&id) else { continue };
+            if purge_one(state, &account).await? {
+                finished += 1;
+            }
+        }
+    }
+}
+
+/// Purges one claimed account. Safe to repeat after a crash at any point.
+pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<bool> {
+    let counts = counts(state, account).await?;
+    let counts: Counts = serde_json::from_str(
+        &store::purge::record_counts(&state.db, account, &serde_json::to_string(&counts)?).await?,
+    )?;
+    for table in DELETED_TABLES {
+        while store::purge::delete_batch(&state.db, table, account, BATCH).await? > 0 {
+            store::purge::extend_lease(&state.db, account, state.clock.unix() + LEASE_SECS).await?;
+        }
+    }
+    while store::purge::anonymize_posts_batch(&state.db, account, BATCH).await? > 0 {}
+
+    let Some(row) = store::accounts::find(&state.db, account).await? else { return Ok(false) };
+    let Some(request) = store::deletion::find(&state.db, account).await? else { return Ok(false) };
+    let now = state.clock.unix();
+    let at = OffsetDateTime::from_unix_timestamp(now)?.format(&Rfc3339)?;
+    let receipt = receipt(
+        &counts,
+        request.reference.clone().unwrap_or_default(),
+        request.confirmed_at.unwrap_or(now),
+        &at,
+    )?;
+    let signed = receipt.sign(&state.receipt_key);
+    let language = Language::from_tag(&row.language);
+    let summary: Vec<(String, u64, &'static str)> = receipt
+        .categories
+        .iter()
+        .map(|c| (c.category.clone(), c.count, action_word(c.action)))
+        .collect();
+    let key_url = format!("{}/api/v1/receipt-key", state.public_url);
+    let mail = messages::receipt(
+        language,
+        &messages::ReceiptMail {
+            name: &row.name,
+            reference: &receipt.reference,
+            summary: &summary,
+            json: &signed.json,
+            signature: &signed.signature,
+            key_url: &key_url,
+        },
+    );
+
+    let mut tx = state.db.begin().await?;
+    let email_hash = email_hash(&state.tombstone_key, &row.email);
+    let tombstone = store::purge::insert_tombstone(
+        &mut *tx,
+        &email_hash,
+        request.confirmed_at.unwrap_or(now),
+        now,
+    )
+    .await?;
+    if !store::purge::finish(&mut tx, account, tombstone).await? {
+        // Another worker finished it first; nothing of ours is kept.
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let message = NewMessage {
+        account_id: None,
+        medium: Medium::Email,
+        recipient: &row.email,
+        language: language.tag(),
+        subject: &mail.subject,
+        body: &mail.body,
+    };
+    store::outbox::enqueue_then_erase(&mut *tx, &message, now).await?;
+    store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    Ok(true)
+}
+
+async fn counts(state: &AppState, account: &AccountId) -> anyhow::Result<Counts> {
+    let mut tables = Vec::new();
+    for table in DELETED_TABLES {
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE account_id = ?"))
+                .bind(account.as_str())
+                .fetch_one(&state.db)
+                .await?;
+        tables.push((table.to_owned(), n as u64));
+    }
+    let forum_posts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM forum_posts WHERE account_id = ?")
+            .bind(account.as_str())
+            .fetch_one(&state.db)
+            .await?;
+    let inventory = store::inventory::inventory(&state.db, account, state.clock.unix()).await?;
+    Ok(Counts {
+        tables,
+        forum_posts: forum_posts as u64,
+        wallet_minor: inventory.wallet.minor,
+        wallet_currency: inventory.wallet.currency,
+    })
+}
+
+fn receipt(
+    counts: &Counts,
+    reference: String,
+    requested_at: i64,
+    at: &str,
+) -> anyhow::Result<Receipt> {
+    let category = |name: &str, count: u64, action| Category {
+        category: name.to_owned(),
+        count,
+        action,
+        at: at.to_owned(),
+    };
+    let mut categories: Vec<Category> = counts
+        .tables
+        .iter()
+        .map(|(table, n)| {
+            let (name, action) = match table.as_str() {
+                "photos" => ("cloud_photos", Action::Deleted),
+                "devices" => ("device_links", Action::Deleted),
+                "app_grants" => ("third_party_grants", Action::Revoked),
+                other => (other, Action::Deleted),
+            };
+            category(name, *n, action)
+        })
+        .collect();
+    categories.push(category("forum_posts", counts.forum_posts, Action::Anonymized));
+    categories.push(category(
+        &format!("wallet_balance_{}_minor", counts.wallet_currency.to_lowercase()),
+        counts.wallet_minor.max(0) as u64,
+        Action::Forfeited,
+    ));
+    Ok(Receipt {
+        version: 1,
+        reference,
+        requested_at: OffsetDateTime::from_unix_timestamp(requested_at)?.format(&Rfc3339)?,
+        purged_at: at.to_owned(),
+        categories,
+    })
+}
+
+fn action_word(action: Action) -> &'static str {
+    match action {
+        Action::Deleted => "deleted",
+        Action::Anonymized => "anonymized",
+        Action::Revoked => "revoked",
+        Action::Forfeited => "forfeited",
+    }
+}
+
+/// The tombstone's only link to the person: a keyed hash of the normalized email. It cannot be
+/// reversed, and without the server's key it cannot even be checked against a guess.
+pub fn email_hash(key: &[u8], email: &str) -> Vec<u8> {
+    let normalized = Email::parse(email).map_or_else(|| email.to_lowercase(), |e| e.to_string());
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(normalized.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
