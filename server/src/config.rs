@@ -18,6 +18,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Run the background workers (outbox, reminders, purge) in this process.
     pub workers: bool,
+    /// How long a purge worker's claim on an account lasts; another replica takes over a
+    /// crashed worker's accounts when it runs out.
+    pub purge_lease_secs: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +62,13 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("dist")),
             public_url: lookup("FAREWELL_PUBLIC_URL").filter(|v| !v.is_empty()),
             workers: lookup("FAREWELL_WORKERS").is_none_or(|v| v != "0" && v != "false"),
+            purge_lease_secs: match lookup("FAREWELL_PURGE_LEASE") {
+                Some(v) => i64::try_from(
+                    parse_duration(&v).map_err(|e| invalid("FAREWELL_PURGE_LEASE", e))?.as_secs(),
+                )
+                .map_err(|e| invalid("FAREWELL_PURGE_LEASE", e.to_string()))?,
+                None => 60,
+            },
         })
     }
 }

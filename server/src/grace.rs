@@ -24,8 +24,6 @@ use crate::{
 
 /// Rows per purge transaction: short transactions keep the API responsive during a purge.
 const BATCH: i64 = 500;
-/// How long a purge claim lasts before another worker may take the account over.
-const LEASE_SECS: i64 = 60;
 
 /// A fresh one-time cancel link for the account, stored as a hash inside `tx`.
 pub async fn cancel_link(
@@ -132,7 +130,8 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<usize> {
     let mut finished = 0;
     loop {
         let now = state.clock.unix();
-        let claimed = store::purge::claim_due(&state.db, now, LEASE_SECS, 16).await?;
+        let claimed =
+            store::purge::claim_due(&state.db, now, state.config.purge_lease_secs, 16).await?;
         if claimed.is_empty() {
             return Ok(finished);
         }
@@ -153,7 +152,8 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
     )?;
     for table in DELETED_TABLES {
         while store::purge::delete_batch(&state.db, table, account, BATCH).await? > 0 {
-            store::purge::extend_lease(&state.db, account, state.clock.unix() + LEASE_SECS).await?;
+            let until = state.clock.unix() + state.config.purge_lease_secs;
+            store::purge::extend_lease(&state.db, account, until).await?;
         }
     }
     while store::purge::anonymize_posts_batch(&state.db, account, BATCH).await? > 0 {}

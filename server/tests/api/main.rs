@@ -6,5 +6,6 @@ mod grace;
 mod hardening;
 mod helpers;
 mod property;
+mod purge;
 mod session;
 mod verify;

@@ -1,0 +1,174 @@
+//! The purge under pressure: several workers at once, and a server killed in the middle.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use farewell_server::{grace, store};
+use sqlx::SqlitePool;
+
+use crate::helpers::{spawn_app_with, spawn_on};
+
+/// `due` accounts whose grace period ended, and `waiting` ones due in an hour, each holding a
+/// little of every category.
+async fn seed_accounts(db: &SqlitePool, due: usize, waiting: usize, now: i64) {
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..due + waiting {
+        let id = format!("2{i:09}");
+        let scheduled = if i < due { now - 1 } else { now + 3_600 };
+        sqlx::query(
+            "INSERT INTO accounts (id, email, phone, password_hash, name, region, language, state, created_at)
+             VALUES (?, ?, ?, 'not-a-hash', ?, 'US', 'en', 'pending_deletion', ?)",
+        )
+        .bind(&id)
+        .bind(format!("person{i}@example.com"))
+        .bind(format!("+1555{i:07}"))
+        .bind(format!("Person Number{i}"))
+        .bind(now - 1_000)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO deletion_requests (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
+             VALUES (?, 'r', ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(now - 100)
+        .bind(now - 100)
+        .bind(now - 100)
+        .bind(format!("DEL-T{i:03}"))
+        .bind(scheduled)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for n in 0..20 {
+            sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES (?, ?, 'image/png', 1, 0, x'00')")
+                .bind(&id)
+                .bind(format!("IMG_{n}.png"))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO contacts (account_id, full_name) VALUES (?, ?)")
+                .bind(&id)
+                .bind(format!("Friend {n}"))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        sqlx::query("INSERT INTO forum_posts (account_id, author_name, title, body, posted_at) VALUES (?, ?, 'Hi', 'Hello', 0)")
+            .bind(&id)
+            .bind(format!("Person Number{i}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn count(db: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// Every due account purged exactly once; every waiting one untouched.
+async fn assert_purged_exactly_once(db: &SqlitePool, due: i64, waiting: i64) {
+    assert_eq!(count(db, "SELECT COUNT(*) FROM tombstones").await, due, "one tombstone each");
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM outbox WHERE erase_after_delivery = 1").await,
+        due,
+        "one receipt each"
+    );
+    assert_eq!(count(db, "SELECT COUNT(*) FROM accounts WHERE id LIKE '2%'").await, waiting);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM photos").await,
+        waiting * 20,
+        "waiting accounts keep their photos"
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM contacts WHERE account_id LIKE '2%'").await,
+        waiting * 20
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM forum_posts WHERE author_name = 'Former member'").await,
+        due
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM forum_posts WHERE author_name LIKE 'Person Number%'").await,
+        waiting
+    );
+}
+
+#[tokio::test]
+async fn two_workers_in_parallel_purge_each_account_once() {
+    let settings = [("FAREWELL_WORKERS", "0"), ("FAREWELL_DEV", "0")];
+    let first = spawn_app_with(&settings).await;
+    let second = spawn_on(first.data.clone(), &settings).await;
+    let now = first.state.clock.unix();
+    seed_accounts(&first.state.db, 150, 20, now).await;
+    let (a, b) = tokio::join!(grace::purge_due(&first.state), grace::purge_due(&second.state));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a + b, 150, "{a} + {b}");
+    assert!(a > 0 && b > 0, "both workers took part: {a} and {b}");
+    assert_purged_exactly_once(&first.state.db, 150, 20).await;
+}
+
+struct Killable(Child);
+
+impl Drop for Killable {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(database_url: &str) -> Killable {
+    Killable(
+        Command::new(env!("CARGO_BIN_EXE_farewell-server"))
+            .env("PORT", "0")
+            .env("DATABASE_URL", database_url)
+            .env("FAREWELL_PURGE_LEASE", "2s")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary starts"),
+    )
+}
+
+async fn wait_for(db: &SqlitePool, sql: &str, until: impl Fn(i64) -> bool, limit: Duration) -> i64 {
+    let deadline = Instant::now() + limit;
+    loop {
+        let n = count(db, sql).await;
+        if until(n) || Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_purge_finishes_the_work_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/farewell.db", dir.path().display());
+    let db = store::connect(&url).await.unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (due, waiting) = (400, 25);
+    seed_accounts(&db, due, waiting, now).await;
+
+    let mut server = start_server(&url);
+    let tombstones = "SELECT COUNT(*) FROM tombstones";
+    let started = wait_for(&db, tombstones, |n| n > 0, Duration::from_secs(60)).await;
+    assert!(started > 0, "the purge began");
+    // SIGKILL: no shutdown, no cleanup, mid-transaction if it happens to be in one.
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    let at_kill = count(&db, tombstones).await;
+    assert!(at_kill < due as i64, "killed before the end ({at_kill} of {due})");
+
+    let _restarted = start_server(&url);
+    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(120)).await;
+    assert_eq!(done, due as i64);
+    // Let a last round pass, then check nothing was purged twice.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+}
