@@ -1,9 +1,10 @@
 //! The one typed client of the `/api/v1` JSON API. Only pages call it.
 
 use farewell_api::{
-    API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, Channel, ConfirmRequest,
-    Confirmation, DeletionState, Device, Inventory, LanguageRequest, Me, PasswordConfirmation,
-    Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest, VerifyCodeRequest,
+    API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, CancelPreview, Channel,
+    ConfirmRequest, Confirmation, DeletionState, Device, Inventory, LanguageRequest, Me,
+    PasswordConfirmation, Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest,
+    VerifyCodeRequest,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
@@ -142,4 +143,20 @@ pub async fn confirm(confirmation: String) -> Result<Confirmation, ApiError> {
 pub async fn set_language(language: &str) -> Result<Me, ApiError> {
     let body = LanguageRequest { language: language.to_owned() };
     json(with_body(Request::put(&url("/me/language")), &body)).await
+}
+
+pub async fn cancel_deletion() -> Result<(), ApiError> {
+    send(write(Request::delete(&url("/deletion"))).build()).await.map(drop)
+}
+
+fn cancel_path(token: &str) -> String {
+    url(&format!("/cancel/{}", js_sys::encode_uri_component(token)))
+}
+
+pub async fn cancel_preview(token: &str) -> Result<CancelPreview, ApiError> {
+    json(Request::get(&cancel_path(token)).build()).await
+}
+
+pub async fn cancel_by_link(token: &str) -> Result<(), ApiError> {
+    send(write(Request::post(&cancel_path(token))).build()).await.map(drop)
 }

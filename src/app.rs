@@ -13,9 +13,11 @@ use crate::{
     components::{RequireSignIn, layout::Layout, online::Online},
     i18n::I18n,
     pages::{
+        cancel_link::CancelLink,
         close_account::{CloseAccount, Done},
         devices::Devices,
         not_found::NotFound,
+        pending::Pending,
         personal_info::PersonalInfo,
         sign_in::SignIn,
         sign_out::SignOut,
@@ -37,6 +39,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/devices") view=|| view! { <RequireSignIn><Devices /></RequireSignIn> } />
                     <Route path=path!("/account/close") view=|| view! { <RequireSignIn><CloseAccount /></RequireSignIn> } />
                     <Route path=path!("/account/close/done") view=Done />
+                    <Route path=path!("/account/pending") view=|| view! { <RequireSignIn><Pending /></RequireSignIn> } />
+                    <Route path=path!("/cancel/:token") view=CancelLink />
                     <Route path=path!("/signout") view=|| view! { <RequireSignIn><SignOut /></RequireSignIn> } />
                 </Routes>
             </Layout>

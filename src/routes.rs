@@ -7,6 +7,7 @@ pub enum Page {
     Devices,
     CloseAccount,
     CloseAccountDone,
+    Pending,
     SignOut,
 }
 
@@ -18,6 +19,7 @@ impl Page {
             Self::Devices => "/account/devices",
             Self::CloseAccount => "/account/close",
             Self::CloseAccountDone => "/account/close/done",
+            Self::Pending => "/account/pending",
             Self::SignOut => "/signout",
         }
     }

@@ -41,6 +41,8 @@ fn state(open: &[ItemId]) -> DeletionState {
         verification: Default::default(),
         reference: None,
         scheduled_for: None,
+        requested_at: None,
+        reminders: Vec::new(),
     }
 }
 

@@ -113,6 +113,12 @@ pub struct DeletionState {
     /// RFC 3339; set once the request is confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_for: Option<String>,
+    /// RFC 3339; when the request was confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<String>,
+    /// RFC 3339; when the reminder emails go out (a week and a day before, for 30 days).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<String>,
 }
 
 impl DeletionState {

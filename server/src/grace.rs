@@ -71,17 +71,29 @@ pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
     Ok(())
 }
 
+/// How long before the purge each reminder goes: a week and a day for the default 30-day grace
+/// period, scaled to shorter ones (a 40 s grace reminds ~9 s and ~1 s before).
+fn reminder_leads(state: &AppState) -> [(&'static str, i64); 2] {
+    let grace = i64::try_from(state.config.grace.as_secs()).unwrap_or(i64::MAX / 2);
+    [
+        ("reminder_week_sent_at", (grace * 7 / 30).max(1)),
+        ("reminder_day_sent_at", (grace / 30).max(1)),
+    ]
+}
+
+/// When the reminders for a purge at `scheduled_for` go out.
+pub fn reminder_times(state: &AppState, scheduled_for: i64) -> Vec<i64> {
+    reminder_leads(state).iter().map(|(_, lead)| scheduled_for - lead).collect()
+}
+
 /// Sends the reminders that are due: a week and a day before the purge for the default 30-day
 /// grace period, scaled to shorter ones (so a 40 s grace reminds at ~9 s and ~1 s before).
 pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
-    let grace = i64::try_from(state.config.grace.as_secs())?;
     let now = state.clock.unix();
     let mut sent = 0;
-    for (column, lead) in
-        [("reminder_week_sent_at", grace * 7 / 30), ("reminder_day_sent_at", grace / 30)]
-    {
+    for (column, lead) in reminder_leads(state) {
         let mut tx = state.db.begin().await?;
-        let due = store::purge::claim_reminders(&mut tx, column, lead.max(1), now).await?;
+        let due = store::purge::claim_reminders(&mut tx, column, lead, now).await?;
         for (account_id, scheduled_for) in &due {
             let Some(account) = AccountId::parse(account_id) else { continue };
             let Some(row) = store::accounts::find(&mut *tx, &account).await? else { continue };

@@ -119,28 +119,6 @@ pub fn deletion_confirmed(lang: Language, facts: &DeletionConfirmed<'_>) -> Rend
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
-    use super::*;
-
-    #[test]
-    fn dates_read_naturally_in_both_languages() {
-        let at = datetime!(2026-12-30 10:00 UTC);
-        assert_eq!(date(Language::En, at), "30 December 2026");
-        assert_eq!(date(Language::ZhCn, at), "2026年12月30日");
-    }
-
-    #[test]
-    fn every_message_carries_the_code_in_both_languages() {
-        for lang in [Language::En, Language::ZhCn] {
-            assert!(code_email(lang, "482913").body.contains("482913"));
-            assert!(code_sms(lang, "482913").body.contains("482913"));
-        }
-    }
-}
-
 pub struct Reminder<'a> {
     pub name: &'a str,
     pub scheduled_for: OffsetDateTime,
@@ -233,5 +211,27 @@ pub fn receipt(lang: Language, facts: &ReceiptMail<'_>) -> Rendered {
                  可使用 {key_url} 上的公钥验证"
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let at = datetime!(2026-12-30 10:00 UTC);
+        assert_eq!(date(Language::En, at), "30 December 2026");
+        assert_eq!(date(Language::ZhCn, at), "2026年12月30日");
+    }
+
+    #[test]
+    fn every_message_carries_the_code_in_both_languages() {
+        for lang in [Language::En, Language::ZhCn] {
+            assert!(code_email(lang, "482913").body.contains("482913"));
+            assert!(code_sms(lang, "482913").body.contains("482913"));
+        }
     }
 }

@@ -29,8 +29,12 @@ pub fn PersonalInfo() -> impl IntoView {
         Signal::derive(move || auth.me().map(|me| get(&me, i18n.lang())).unwrap_or_default())
     };
 
+    let kept = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("kept").is_some());
     view! {
         <PageHeading text=Signal::derive(move || i18n.t().personal_info_title.to_owned()) />
+        <Show when=move || kept>
+            <p class="notice" role="status">{crate::i18n::tr(|t| t.kept_notice)}</p>
+        </Show>
         <section class="card" aria-labelledby="profile-title">
             <h2 id="profile-title">{tr(|t| t.profile_title)}</h2>
             <dl class="summary-list">

@@ -161,5 +161,7 @@ fn placeholder_state() -> DeletionState {
         verification: Default::default(),
         reference: None,
         scheduled_for: None,
+        requested_at: None,
+        reminders: Vec::new(),
     }
 }

@@ -176,6 +176,12 @@ pub async fn current(state: &AppState, account: &AccountId) -> AppResult<Deletio
         verification,
         reference: row.as_ref().and_then(|r| r.reference.clone()),
         scheduled_for: row.as_ref().and_then(|r| r.scheduled_for).and_then(rfc3339),
+        requested_at: row.as_ref().and_then(|r| r.confirmed_at).and_then(rfc3339),
+        reminders: row
+            .as_ref()
+            .and_then(|r| r.scheduled_for)
+            .map(|at| grace::reminder_times(state, at).into_iter().filter_map(rfc3339).collect())
+            .unwrap_or_default(),
     })
 }
 
