@@ -16,6 +16,14 @@ impl Login {
             Phone::parse(text).map(Self::Phone)
         }
     }
+
+    /// The normalized form, the same however it was typed.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Email(email) => email.to_string(),
+            Self::Phone(phone) => phone.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

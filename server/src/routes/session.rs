@@ -15,7 +15,7 @@ use axum_extra::extract::{
     CookieJar,
     cookie::{Cookie, SameSite},
 };
-use farewell_api::{Me, SignInRequest};
+use farewell_api::{Me, ProblemCode, SignInRequest};
 
 use crate::{
     domain::{AccountId, Login, SecretToken},
@@ -26,6 +26,12 @@ use crate::{
     store::{self, audit::Event, sessions::ABSOLUTE_TIMEOUT_SECS},
 };
 
+/// Sign-in failures allowed per login (email or phone as typed, normalized) per window...
+const FAILURES_PER_LOGIN: i64 = 10;
+/// ...and per client address, which may be many people behind one NAT.
+const FAILURES_PER_ADDRESS: i64 = 50;
+const WINDOW_SECS: i64 = 15 * 60;
+
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -33,18 +39,41 @@ pub async fn sign_in(
     AppJson(request): AppJson<SignInRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let client_ip = peer.ip().to_string();
-    let account = match Login::parse(&request.login) {
-        Some(login) => store::accounts::find_by_login(&state.db, &login).await?,
+    let login = Login::parse(&request.login);
+    // Keyed by what was typed, not by the account: unknown logins throttle exactly like known
+    // ones, so throttling cannot tell anyone whether an account exists.
+    let login_key = format!(
+        "signin:login:{}",
+        login.as_ref().map_or_else(|| request.login.trim().to_lowercase(), Login::key)
+    );
+    let address_key = format!("signin:ip:{client_ip}");
+    let now = state.clock.unix();
+    for (key, limit) in [(&login_key, FAILURES_PER_LOGIN), (&address_key, FAILURES_PER_ADDRESS)] {
+        if let Some(wait) =
+            store::throttle::blocked_for(&state.db, key, now, WINDOW_SECS, limit).await?
+        {
+            store::audit::record(&state.db, now, None, Event::SignInThrottled, Some(&client_ip))
+                .await?;
+            return Err(AppError::TooManyRequests {
+                code: ProblemCode::TooManyRequests,
+                retry_after: wait.max(1) as u64,
+            });
+        }
+    }
+    let account = match &login {
+        Some(login) => store::accounts::find_by_login(&state.db, login).await?,
         None => None,
     };
     let verified = state
         .passwords
         .verify(account.as_ref().map(|a| a.password_hash.clone()), request.password)
         .await?;
-    let now = state.clock.unix();
     let account = match account {
         Some(account) if verified => account,
         other => {
+            for key in [&login_key, &address_key] {
+                store::throttle::hit(&state.db, key, now, WINDOW_SECS).await?;
+            }
             let id = other.and_then(|a| AccountId::parse(&a.id));
             store::audit::record(
                 &state.db,
@@ -57,6 +86,7 @@ pub async fn sign_in(
             return Err(AppError::InvalidCredentials);
         }
     };
+    store::throttle::clear(&state.db, &login_key).await?;
 
     let account_id = AccountId::parse(&account.id)
         .ok_or_else(|| anyhow::anyhow!("stored account id is invalid"))?;

@@ -6,6 +6,7 @@ use crate::domain::AccountId;
 pub enum Event {
     SignIn,
     SignInFailed,
+    SignInThrottled,
     SignOut,
     SignOutEverywhere,
     DeviceSignedOut,
@@ -32,6 +33,7 @@ impl Event {
         match self {
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
+            Self::SignInThrottled => "sign_in_throttled",
             Self::SignOut => "sign_out",
             Self::SignOutEverywhere => "sign_out_everywhere",
             Self::DeviceSignedOut => "device_signed_out",

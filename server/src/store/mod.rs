@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod purge;
 pub mod secrets;
 pub mod sessions;
+pub mod throttle;
 
 use std::{str::FromStr, time::Duration};
 

@@ -168,3 +168,67 @@ async fn the_account_language_can_be_set_to_a_supported_one_only() {
     let me: Value = browser.get("/me").await.json().await.unwrap();
     assert_eq!(me["language"], "zh-CN");
 }
+
+#[tokio::test]
+async fn ten_wrong_passwords_throttle_that_login_for_15_minutes_known_or_not() {
+    let app = spawn_app().await;
+    let mut answers = Vec::new();
+    for login in [seed::DEMO_EMAIL, "nobody@example.com"] {
+        let mut browser = app.browser();
+        for _ in 0..10 {
+            let response = browser.sign_in(login, "wrong password").await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        // Even the right password waits now.
+        let throttled = browser.sign_in(login, seed::DEMO_PASSWORD).await;
+        let retry_after: u64 =
+            throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&retry_after), "{retry_after}");
+        let mut body =
+            assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+        body.as_object_mut().unwrap().remove("retry_after");
+        answers.push(body);
+    }
+    assert_eq!(answers[0], answers[1], "known and unknown accounts throttle alike");
+    // The phone number of the same account is another login, still allowed.
+    assert_eq!(
+        app.browser().sign_in(seed::DEMO_PHONE, seed::DEMO_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    app.advance(15 * 60);
+    assert_eq!(
+        app.browser().sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_clears_that_logins_failures() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    for _ in 0..9 {
+        browser.sign_in(seed::DEMO_EMAIL, "wrong password").await;
+    }
+    assert_eq!(
+        browser.sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    for _ in 0..9 {
+        browser.sign_in(seed::DEMO_EMAIL, "wrong password").await;
+    }
+    assert_eq!(
+        browser.sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn fifty_failures_from_one_address_throttle_every_login_from_it() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    for n in 0..50 {
+        browser.sign_in(&format!("guess{n}@example.com"), "password").await;
+    }
+    let throttled = browser.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
+    assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+}
