@@ -121,3 +121,54 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{fs, path::Path};
+
+    use super::*;
+
+    fn sources(dir: &Path, out: &mut String) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push_str(&fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn every_string_in_the_locale_files_is_used_by_the_app() {
+        let mut code = String::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut code);
+        let unused: Vec<&str> =
+            KEYS.iter().copied().filter(|key| !code.contains(&format!(".{key}"))).collect();
+        assert!(unused.is_empty(), "unused locale keys: {unused:?}");
+    }
+
+    #[test]
+    fn both_languages_have_every_string_and_none_is_empty() {
+        // Missing keys fail the build (build.rs); an empty translation would fail silently.
+        for lang in Lang::ALL {
+            let strings = format!("{:?}", lang.strings());
+            assert!(!strings.contains(": \"\""), "{lang:?} has an empty string");
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let en = format!("{EN:?}");
+        let zh = format!("{ZH_CN:?}");
+        for placeholder in
+            ["{n}", "{total}", "{count}", "{date}", "{amount}", "{email}", "{device}"]
+        {
+            assert_eq!(
+                en.matches(placeholder).count(),
+                zh.matches(placeholder).count(),
+                "{placeholder}"
+            );
+        }
+    }
+}

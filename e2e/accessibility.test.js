@@ -1,0 +1,64 @@
+// Every screen, in both languages and both colour schemes, at 320, 768 and 1280 px:
+// axe-core (WCAG 2.x A/AA) finds nothing, nothing scrolls sideways, and the page has one <h1>.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, DEMO, launch, openPage, expectNoAxeViolations } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const SCREENS = [
+  { path: '/signin', signedIn: false },
+  { path: '/account', signedIn: true },
+  { path: '/account/devices', signedIn: true },
+  { path: '/account/close', signedIn: true },
+  { path: '/signout', signedIn: true },
+  { path: '/account/close/done', signedIn: false },
+  { path: '/cancel/not-a-real-token', signedIn: false },
+  { path: '/no-such-page', signedIn: false },
+];
+
+for (const lang of ['en', 'zh-CN']) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`every screen passes axe in ${lang}, ${colorScheme}, at 320/768/1280 px`, async () => {
+      const page = await openPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } });
+      await page.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
+      await page.goto(`${BASE_URL}/signin`);
+      const status = await page.evaluate(async ({ login, password }) => (await fetch('/api/v1/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
+        body: JSON.stringify({ login, password }),
+      })).status, { login: DEMO.email, password: DEMO.password });
+      assert.equal(status, 200);
+      for (const screen of SCREENS) {
+        if (!screen.signedIn) continue;
+        await checkScreen(page, screen.path, lang);
+      }
+      const anonymous = await openPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } });
+      await anonymous.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
+      for (const screen of SCREENS) {
+        if (screen.signedIn) continue;
+        await checkScreen(anonymous, screen.path, lang);
+      }
+      assert.deepEqual([...page.problems, ...anonymous.problems], []);
+    });
+  }
+}
+
+async function checkScreen(page, path, lang) {
+  await page.goto(`${BASE_URL}${path}`);
+  // The app has rendered when its heading holds focus and no skeleton remains.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1'
+    && !document.querySelector('[aria-busy=true]'));
+  assert.equal(await page.getAttribute('html', 'lang'), lang, path);
+  assert.equal(new URL(page.url()).pathname, path, 'the screen itself, not a redirect');
+  assert.equal(await page.locator('h1').count(), 1, `${path} has one <h1>`);
+  for (const width of [320, 768, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} scrolls ${overflow}px sideways at ${width}px`);
+    await expectNoAxeViolations(page);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
