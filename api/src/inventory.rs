@@ -26,3 +26,30 @@ pub struct Inventory {
     /// Names of third-party apps that use "Sign in with" this account.
     pub third_party_apps: Vec<String>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportState {
+    Queued,
+    Building,
+    Ready,
+    Failed,
+}
+
+/// `GET /export` (the newest archive) and the answer of `POST /export`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportStatus {
+    pub id: String,
+    pub state: ExportState,
+    pub items_done: u64,
+    pub items_total: u64,
+    /// Bytes of the archive written so far (its size once ready).
+    pub bytes: u64,
+    /// Hex SHA-256 of the finished archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// RFC 3339: the download link works until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    pub downloaded: bool,
+}

@@ -15,7 +15,7 @@ pub use deletion::{
     ReceiptKey, SendCodeRequest, TermsRequest, Verification, VerifyCodeRequest, WizardStep,
 };
 pub use devices::{Device, DeviceKind, PasswordConfirmation};
-pub use inventory::{Inventory, Money};
+pub use inventory::{ExportState, ExportStatus, Inventory, Money};
 pub use problem::{Problem, ProblemCode};
 pub use session::{AccountState, LanguageRequest, Me, RegisterRequest, SignInRequest};
 

@@ -21,6 +21,8 @@ pub struct Config {
     /// How long a purge worker's claim on an account lasts; another replica takes over a
     /// crashed worker's accounts when it runs out.
     pub purge_lease_secs: i64,
+    /// Folder of export archives; see `AppState::config_export_dir` for the default.
+    pub export_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +71,7 @@ impl Config {
                 .map_err(|e| invalid("FAREWELL_PURGE_LEASE", e.to_string()))?,
                 None => 60,
             },
+            export_dir: lookup("FAREWELL_EXPORT_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
         })
     }
 }

@@ -12,6 +12,7 @@ use crate::{
         receipt::{Action, Category, Receipt},
     },
     error::{AppError, AppResult},
+    export,
     messages::{self, Language},
     state::AppState,
     store::{
@@ -162,6 +163,18 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
     let counts: Counts = serde_json::from_str(
         &store::purge::record_counts(&state.db, account, &serde_json::to_string(&counts)?).await?,
     )?;
+    // Archive files first: their rows are how we find them.
+    for id in store::exports::ids(&state.db, account).await? {
+        for path in [
+            export::archive_path(state, &id),
+            export::archive_path(state, &id).with_extension("zip.part"),
+        ] {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+    }
     for table in DELETED_TABLES {
         while store::purge::delete_batch(&state.db, table, account, BATCH).await? > 0 {
             let until = state.clock.unix() + state.config.purge_lease_secs;
@@ -273,6 +286,7 @@ fn receipt(
                 "photos" => ("cloud_photos", Action::Deleted),
                 "devices" => ("device_links", Action::Deleted),
                 "app_grants" => ("third_party_grants", Action::Revoked),
+                "exports" => ("export_archives", Action::Deleted),
                 other => (other, Action::Deleted),
             };
             category(name, *n, action)

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod grace;
 pub mod messages;

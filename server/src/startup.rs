@@ -69,6 +69,7 @@ impl Application {
             )?;
             tokio::spawn(outbox.run());
             tokio::spawn(workers::grace::run(self.state.clone()));
+            tokio::spawn(workers::export::run(self.state.clone()));
         }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;

@@ -31,6 +31,23 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Where export archives are written: `FAREWELL_EXPORT_DIR`, else `exports/` beside a
+    /// SQLite database file, else `data/exports`.
+    pub fn config_export_dir(&self) -> std::path::PathBuf {
+        if let Some(dir) = &self.config.export_dir {
+            return dir.clone();
+        }
+        let sqlite_file = self
+            .config
+            .database_url
+            .strip_prefix("sqlite://")
+            .map(|rest| rest.split('?').next().unwrap_or(rest));
+        match sqlite_file.map(std::path::Path::new).and_then(|p| p.parent()) {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.join("exports"),
+            _ => std::path::PathBuf::from("data/exports"),
+        }
+    }
+
     /// Records a security event of a signed-in account in the audit log.
     pub async fn audit(&self, account: &AccountId, event: Event) -> sqlx::Result<()> {
         store::audit::record(&self.db, self.clock.unix(), Some(account), event, None).await

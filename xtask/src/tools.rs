@@ -84,17 +84,21 @@ fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const UNZIP: &str = "/usr/bin/unzip";
 
+/// Chromium and ChromeDriver for the browser tests, and `unzip`, which the export tests use
+/// to open archives the way a person would.
 fn ensure_chromium() -> anyhow::Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(UNZIP).exists()
+    {
         return Ok(());
     }
-    step("installing Chromium and ChromeDriver from Debian");
+    step("installing Chromium, ChromeDriver and unzip from Debian");
     if output(cmd("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
         bail!("Chromium is missing; run as root or `apt-get install chromium chromium-driver`");
     }
     run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(cmd("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "unzip"])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

@@ -5,6 +5,7 @@ pub mod cancel;
 pub mod deletion;
 pub mod dev;
 pub mod devices;
+pub mod export;
 pub mod health;
 pub mod inventory;
 pub mod me;
@@ -44,6 +45,8 @@ pub fn api_router() -> Router<AppState> {
         .route("/dev/outbox", get(dev::outbox))
         .route("/cancel/{token}", get(cancel::preview).post(cancel::cancel))
         .route("/receipt-key", get(receipts::receipt_key))
+        .route("/export", get(export::latest).post(export::request))
+        .route("/export/{id}/download", get(export::download))
         .route("/accounts", post(accounts::register))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

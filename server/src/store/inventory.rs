@@ -58,7 +58,7 @@ pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<I
 }
 
 /// The facts the close-account checklist is computed from.
-pub async fn checklist_facts(db: &Db, account: &AccountId) -> sqlx::Result<Facts> {
+pub async fn checklist_facts(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Facts> {
     let (unpaid_instalments, unpaid_minor, currency): (i64, i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0), MAX(currency)
          FROM instalments WHERE account_id = ? AND paid = 0",
@@ -94,7 +94,6 @@ pub async fn checklist_facts(db: &Db, account: &AccountId) -> sqlx::Result<Facts
         wallet,
         purchases: count(db, "SELECT COUNT(*) FROM purchases WHERE account_id = ?", account)
             .await?,
-        // The export archive arrives with its own issue; until then no copy exists.
-        backup_downloaded: false,
+        backup_downloaded: super::exports::has_valid_download(db, account, now).await?,
     })
 }

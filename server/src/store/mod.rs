@@ -6,6 +6,8 @@ pub mod cancel_tokens;
 pub mod codes;
 pub mod deletion;
 pub mod devices;
+pub mod exports;
+pub mod holdings;
 pub mod inventory;
 pub mod outbox;
 pub mod purge;

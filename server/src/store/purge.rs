@@ -52,7 +52,7 @@ pub async fn record_counts(db: &Db, account: &AccountId, counts: &str) -> sqlx::
 }
 
 /// Tables whose rows simply go, in the order they are emptied.
-pub const DELETED_TABLES: [&str; 9] = [
+pub const DELETED_TABLES: [&str; 10] = [
     "photos",
     "contacts",
     "notes",
@@ -62,6 +62,7 @@ pub const DELETED_TABLES: [&str; 9] = [
     "purchases",
     "devices",
     "app_grants",
+    "exports",
 ];
 
 /// Deletes up to `limit` of the account's rows from `table`; returns how many went.

@@ -1,4 +1,5 @@
 //! Background workers that run inside every server replica.
 
+pub mod export;
 pub mod grace;
 pub mod outbox;

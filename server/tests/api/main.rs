@@ -2,6 +2,7 @@
 
 mod deletion;
 mod devices;
+mod export;
 mod grace;
 mod hardening;
 mod helpers;

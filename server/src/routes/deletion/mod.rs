@@ -148,7 +148,7 @@ pub async fn current(state: &AppState, account: &AccountId) -> AppResult<Deletio
     let account_row =
         store::accounts::find(&state.db, account).await?.ok_or(AppError::Unauthenticated)?;
     let row = store::deletion::find(&state.db, account).await?;
-    let facts = store::inventory::checklist_facts(&state.db, account).await?;
+    let facts = store::inventory::checklist_facts(&state.db, account, now).await?;
     let ticks = row.as_ref().map(DeletionRow::ticks).unwrap_or_default();
     let items = checklist::checklist(&facts, &ticks);
     let status = match (&row, account_row.state.as_str()) {
