@@ -12,6 +12,7 @@ const SCREENS = [
   { path: '/signin', signedIn: false },
   { path: '/account', signedIn: true },
   { path: '/account/devices', signedIn: true },
+  { path: '/account/data', signedIn: true },
   { path: '/account/close', signedIn: true },
   { path: '/signout', signedIn: true },
   { path: '/account/close/done', signedIn: false },

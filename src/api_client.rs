@@ -2,8 +2,8 @@
 
 use farewell_api::{
     API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, CancelPreview, Channel,
-    ConfirmRequest, Confirmation, DeletionState, Device, Inventory, LanguageRequest, Me,
-    PasswordConfirmation, Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest,
+    ConfirmRequest, Confirmation, DeletionState, Device, ExportStatus, Inventory, LanguageRequest,
+    Me, PasswordConfirmation, Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest,
     VerifyCodeRequest,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -159,4 +159,21 @@ pub async fn cancel_preview(token: &str) -> Result<CancelPreview, ApiError> {
 
 pub async fn cancel_by_link(token: &str) -> Result<(), ApiError> {
     send(write(Request::post(&cancel_path(token))).build()).await.map(drop)
+}
+
+/// The newest export archive, or `None` when there is none yet.
+pub async fn export_status() -> Result<Option<ExportStatus>, ApiError> {
+    match json(Request::get(&url("/export")).build()).await {
+        Ok(status) => Ok(Some(status)),
+        Err(ApiError::Problem(p)) if p.status == 404 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn request_export() -> Result<ExportStatus, ApiError> {
+    json(write(Request::post(&url("/export"))).build()).await
+}
+
+pub fn export_download_url(id: &str) -> String {
+    url(&format!("/export/{}/download", js_sys::encode_uri_component(id)))
 }

@@ -15,6 +15,7 @@ use crate::{
     pages::{
         cancel_link::CancelLink,
         close_account::{CloseAccount, Done},
+        data::PrivacyData,
         devices::Devices,
         not_found::NotFound,
         pending::Pending,
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignIn />
                     <Route path=path!("/account") view=|| view! { <RequireSignIn><PersonalInfo /></RequireSignIn> } />
                     <Route path=path!("/account/devices") view=|| view! { <RequireSignIn><Devices /></RequireSignIn> } />
+                    <Route path=path!("/account/data") view=|| view! { <RequireSignIn><PrivacyData /></RequireSignIn> } />
                     <Route path=path!("/account/close") view=|| view! { <RequireSignIn><CloseAccount /></RequireSignIn> } />
                     <Route path=path!("/account/close/done") view=Done />
                     <Route path=path!("/account/pending") view=|| view! { <RequireSignIn><Pending /></RequireSignIn> } />

@@ -128,6 +128,7 @@ fn AccountNav() -> impl IntoView {
             <ul>
                 {link(Page::PersonalInfo, |t| t.personal_info_title)}
                 {link(Page::Devices, |t| t.devices_title)}
+                {link(Page::Data, |t| t.data_title)}
                 {link(Page::CloseAccount, |t| t.close_account_title)}
             </ul>
         </nav>

@@ -2,6 +2,7 @@
 
 pub mod cancel_link;
 pub mod close_account;
+pub mod data;
 pub mod devices;
 pub mod not_found;
 pub mod pending;

@@ -10,7 +10,10 @@ use crate::{
     components::{PageHeading, checklist_continue::ChecklistContinue},
     format,
     i18n::{Strings, fill, tr, use_i18n},
-    pages::devices::{DeviceActions, DeviceList, Fixes},
+    pages::{
+        data::ExportPanel,
+        devices::{DeviceActions, DeviceList, Fixes},
+    },
 };
 
 fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
@@ -123,6 +126,7 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
         .into_any(),
         ItemId::Backup => view! {
             <p class="hint">{tr(|t| t.fix_backup)}</p>
+            <ExportPanel on_change=Callback::new(move |_| wizard.reload()) />
             <Tick wizard field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
         }
         .into_any(),
