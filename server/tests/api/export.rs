@@ -245,3 +245,100 @@ async fn an_archive_expires_after_7_days() {
     let response = browser.get(&format!("/export/{id}/download")).await;
     assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+/// `VmHWM` (peak resident memory) of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/farewell.db", dir.path().display());
+    let db = farewell_server::store::connect(&url).await.unwrap();
+    let hash = farewell_server::password::Passwords::new()
+        .await
+        .unwrap()
+        .hash("a long enough password".into())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO accounts (id, email, password_hash, name, region, created_at) VALUES ('3000000001', 'many@example.com', ?, 'Many Photos', 'US', 0)")
+        .bind(&hash)
+        .execute(&db)
+        .await
+        .unwrap();
+    // 5,000 photos of 16 KiB each: 80 MB of pictures, more than the allowed growth.
+    let picture = vec![0x5au8; 16 * 1024];
+    let mut tx = db.begin().await.unwrap();
+    for n in 0..5_000 {
+        sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('3000000001', ?, 'image/png', ?, 0, ?)")
+            .bind(format!("IMG_{n}.png"))
+            .bind(picture.len() as i64)
+            .bind(&picture)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_farewell-server"))
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let http = reqwest::Client::new();
+    let mut cookie = None;
+    for _ in 0..100 {
+        if let Ok(response) = http
+            .post(format!("{base}/session"))
+            .header("x-requested-with", "farewell")
+            .json(&serde_json::json!({ "login": "many@example.com", "password": "a long enough password" }))
+            .send()
+            .await
+        {
+            cookie = crate::helpers::session_cookie(&response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cookie = cookie.expect("signed in");
+    let before = peak_rss_kib(server.id());
+    let queued = http
+        .post(format!("{base}/export"))
+        .header("x-requested-with", "farewell")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let mut ready = false;
+    for _ in 0..1_200 {
+        let status: Value = http
+            .get(format!("{base}/export"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if status["state"] == "ready" {
+            assert!(status["bytes"].as_u64().unwrap() > 80_000_000, "{status}");
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let growth_mib = (peak_rss_kib(server.id()).saturating_sub(before)) / 1024;
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(ready, "the export finished");
+    println!("peak RSS growth while exporting 5,000 photos (80 MB): {growth_mib} MiB");
+    assert!(growth_mib < 64, "peak RSS grew by {growth_mib} MiB");
+}
