@@ -228,6 +228,9 @@ pub struct Confirmation {
     pub scheduled_for: String,
     /// Where the confirmation email (with its cancel link) went, masked.
     pub email_masked: String,
+    /// SHA-256 (hex) of the data archive the person downloaded, if any: proof of their copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_sha256: Option<String>,
 }
 
 /// `GET /cancel/{token}`: what the one-time link would cancel, without signing in.

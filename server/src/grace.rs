@@ -136,6 +136,8 @@ pub struct Counts {
     pub forum_posts: u64,
     pub wallet_minor: i64,
     pub wallet_currency: String,
+    #[serde(default)]
+    pub export_sha256: Option<String>,
 }
 
 /// Purges every due account this worker can claim; returns how many it finished.
@@ -263,6 +265,8 @@ async fn counts(state: &AppState, account: &AccountId) -> anyhow::Result<Counts>
         forum_posts: forum_posts as u64,
         wallet_minor: inventory.wallet.minor,
         wallet_currency: inventory.wallet.currency,
+        export_sha256: store::exports::downloaded_sha256(&state.db, account, state.clock.unix())
+            .await?,
     })
 }
 
@@ -304,6 +308,7 @@ fn receipt(
         requested_at: OffsetDateTime::from_unix_timestamp(requested_at)?.format(&Rfc3339)?,
         purged_at: at.to_owned(),
         categories,
+        export_sha256: counts.export_sha256.clone(),
     })
 }
 

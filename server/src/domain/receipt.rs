@@ -31,6 +31,9 @@ pub struct Receipt {
     pub requested_at: String,
     pub purged_at: String,
     pub categories: Vec<Category>,
+    /// SHA-256 of the data archive the person downloaded before the purge, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_sha256: Option<String>,
 }
 
 /// A receipt as sent: its JSON, and the base64 Ed25519 signature of exactly those bytes.
@@ -74,6 +77,7 @@ mod tests {
                 action: Action::Deleted,
                 at: "2026-12-26T00:00:00Z".into(),
             }],
+            export_sha256: None,
         };
         let signed = receipt.sign(&key);
         let bytes: [u8; 64] = STANDARD.decode(&signed.signature).unwrap().try_into().unwrap();

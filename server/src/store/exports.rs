@@ -153,3 +153,20 @@ pub async fn ids(db: &Db, account: &AccountId) -> sqlx::Result<Vec<String>> {
         .fetch_all(db)
         .await
 }
+
+/// SHA-256 of the newest archive the account downloaded that is still valid.
+pub async fn downloaded_sha256(
+    db: &Db,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT sha256 FROM exports WHERE account_id = ? AND downloaded_at IS NOT NULL AND expires_at > ?
+         ORDER BY downloaded_at DESC LIMIT 1",
+    )
+    .bind(account.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await
+    .map(Option::flatten)
+}

@@ -342,3 +342,23 @@ async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb(
     println!("peak RSS growth while exporting 5,000 photos (80 MB): {growth_mib} MiB");
     assert!(growth_mib < 64, "peak RSS grew by {growth_mib} MiB");
 }
+
+#[tokio::test]
+async fn the_confirmation_records_the_sha256_of_the_downloaded_archive() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    browser.sign_in_demo().await;
+    let status = ready_export(&mut browser).await;
+    download(&mut browser, status["id"].as_str().unwrap()).await;
+    browser.demo_ready_for_verification().await;
+    browser.reauth().await;
+    browser.send_code("email").await;
+    let code = app.last_code_to(seed::DEMO_EMAIL).await;
+    browser.verify(&code).await;
+    let confirm = browser
+        .post_json("/deletion/confirm", serde_json::json!({ "confirmation": seed::DEMO_EMAIL }))
+        .await;
+    assert_eq!(confirm.status(), StatusCode::ACCEPTED);
+    let confirmation: Value = confirm.json().await.unwrap();
+    assert_eq!(confirmation["export_sha256"], status["sha256"]);
+}

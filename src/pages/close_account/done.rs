@@ -43,6 +43,9 @@ pub fn Done() -> impl IntoView {
                         <p class="reference">{c.reference.clone()}</p>
                         <p>{move || fill(i18n.t().done_scheduled, &[("date", &date())])}</p>
                     </div>
+                    {c.export_sha256.clone().map(|sha| view! {
+                        <p class="hint sha">{move || fill(i18n.t().done_export_sha, &[("sha", &sha)])}</p>
+                    })}
                     <h2>{tr(|t| t.done_next_title)}</h2>
                     <ol class="timeline">
                         <li>{tr(|t| t.done_next_signed_out)}</li>

@@ -127,6 +127,8 @@ async fn confirmation(state: &AppState, account: &AccountRow) -> AppResult<Confi
         requested_at: rfc3339(row.confirmed_at)?,
         scheduled_for: rfc3339(row.scheduled_for)?,
         email_masked: Email::parse(&account.email).map(|e| e.masked()).unwrap_or_default(),
+        export_sha256: store::exports::downloaded_sha256(&state.db, &id, state.clock.unix())
+            .await?,
     })
 }
 
