@@ -40,10 +40,22 @@ fn write(builder: RequestBuilder) -> RequestBuilder {
     builder.header(CSRF_HEADER, CSRF_HEADER_VALUE)
 }
 
+thread_local! {
+    /// When the server last answered a request (ms since the epoch): each one keeps the
+    /// session alive, so the idle-timeout warning counts from here.
+    static LAST_ANSWER: std::cell::Cell<f64> = std::cell::Cell::new(js_sys::Date::now());
+}
+
+/// Milliseconds since the epoch of the server's last answer.
+pub fn last_answer_at() -> f64 {
+    LAST_ANSWER.with(std::cell::Cell::get)
+}
+
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let response =
         request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
+        LAST_ANSWER.with(|at| at.set(js_sys::Date::now()));
         return Ok(response);
     }
     let status = response.status();

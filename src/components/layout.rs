@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     auth::use_auth,
-    components::online::use_online,
+    components::{online::use_online, timeout_warning::TimeoutWarning},
     i18n::{Lang, tr, use_i18n},
     routes::Page,
 };
@@ -52,6 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {children()}
             </main>
         </div>
+        <TimeoutWarning />
         <footer class="footer">
             <p>{tr(|t| t.footer_note)}</p>
         </footer>

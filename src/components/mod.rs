@@ -9,6 +9,7 @@ pub mod online;
 pub mod page_heading;
 pub mod require_sign_in;
 pub mod step_header;
+pub mod timeout_warning;
 
 pub use error_summary::{ErrorSummary, FieldError};
 pub use page_heading::PageHeading;
