@@ -40,10 +40,10 @@ pub fn TimeoutWarning(
     let minutes = Memo::new(move |_| left.get().div_ceil(60));
     let stay = NodeRef::<Button>::new();
     Effect::new(move || {
-        if open.get() {
-            if let Some(button) = stay.get() {
-                let _ = button.focus();
-            }
+        if open.get()
+            && let Some(button) = stay.get()
+        {
+            let _ = button.focus();
         }
     });
     Effect::new(move || {
