@@ -15,12 +15,7 @@ use crate::{
     export,
     messages::{self, Language},
     state::AppState,
-    store::{
-        self,
-        audit::Event,
-        outbox::{Medium, NewMessage},
-        purge::DELETED_TABLES,
-    },
+    store::{self, audit::Event, outbox::NewMessage, purge::DELETED_TABLES},
 };
 
 /// Rows per purge transaction: short transactions keep the API responsive during a purge.
@@ -57,14 +52,7 @@ pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
     ] {
         sqlx::query(sql).bind(account.as_str()).execute(&mut *tx).await?;
     }
-    let message = NewMessage {
-        account_id: Some(account.as_str()),
-        medium: Medium::Email,
-        recipient: &row.email,
-        language: language.tag(),
-        subject: &email.subject,
-        body: &email.body,
-    };
+    let message = NewMessage::email(Some(account.as_str()), &row.email, language, &email);
     store::outbox::enqueue(&mut *tx, &message, now).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
@@ -108,14 +96,8 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
                     cancel_url: &url,
                 },
             );
-            let message = NewMessage {
-                account_id: Some(account.as_str()),
-                medium: Medium::Email,
-                recipient: &row.email,
-                language: language.tag(),
-                subject: &reminder.subject,
-                body: &reminder.body,
-            };
+            let message =
+                NewMessage::email(Some(account.as_str()), &row.email, language, &reminder);
             store::outbox::enqueue(&mut *tx, &message, now).await?;
             store::audit::record(&mut *tx, now, Some(&account), Event::DeletionReminded, None)
                 .await?;
@@ -229,14 +211,7 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
         tx.rollback().await?;
         return Ok(false);
     }
-    let message = NewMessage {
-        account_id: None,
-        medium: Medium::Email,
-        recipient: &row.email,
-        language: language.tag(),
-        subject: &mail.subject,
-        body: &mail.body,
-    };
+    let message = NewMessage::email(None, &row.email, language, &mail);
     store::outbox::enqueue_then_erase(&mut *tx, &message, now).await?;
     store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
     tx.commit().await?;

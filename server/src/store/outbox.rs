@@ -30,6 +30,25 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
 }
 
+impl<'a> NewMessage<'a> {
+    /// An email to an account, in words already rendered in its language.
+    pub fn email(
+        account_id: Option<&'a str>,
+        recipient: &'a str,
+        language: crate::messages::Language,
+        rendered: &'a crate::messages::Rendered,
+    ) -> Self {
+        Self {
+            account_id,
+            medium: Medium::Email,
+            recipient,
+            language: language.tag(),
+            subject: &rendered.subject,
+            body: &rendered.body,
+        }
+    }
+}
+
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Message {
     pub id: i64,
@@ -47,20 +66,7 @@ pub async fn enqueue(
     message: &NewMessage<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(message.account_id)
-    .bind(message.medium.as_str())
-    .bind(message.recipient)
-    .bind(message.language)
-    .bind(message.subject)
-    .bind(message.body)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+    insert(db, message, now, false).await
 }
 
 /// Queues a message whose row forgets its recipient and text once delivered: the deletion
@@ -70,10 +76,19 @@ pub async fn enqueue_then_erase(
     message: &NewMessage<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
+    insert(db, message, now, true).await
+}
+
+async fn insert(
+    db: impl SqliteExecutor<'_>,
+    message: &NewMessage<'_>,
+    now: i64,
+    erase_after_delivery: bool,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at,
                              erase_after_delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(message.account_id)
     .bind(message.medium.as_str())
@@ -82,6 +97,7 @@ pub async fn enqueue_then_erase(
     .bind(message.subject)
     .bind(message.body)
     .bind(now)
+    .bind(erase_after_delivery)
     .execute(db)
     .await?;
     Ok(())

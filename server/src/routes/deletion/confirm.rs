@@ -21,13 +21,7 @@ use crate::{
     messages::{self, DeletionConfirmed, Language},
     routes::session::expired_session_cookie,
     state::AppState,
-    store::{
-        self,
-        accounts::AccountRow,
-        audit::Event,
-        deletion::Confirmed,
-        outbox::{Medium, NewMessage},
-    },
+    store::{self, accounts::AccountRow, audit::Event, deletion::Confirmed, outbox::NewMessage},
 };
 
 pub async fn confirm(
@@ -73,14 +67,7 @@ pub async fn confirm(
     let confirmed =
         Confirmed { reference: &reference, scheduled_for, confirmed_by: &session.token_hash.0 };
     store::deletion::confirm(&mut *tx, account, &confirmed, now).await?;
-    let message = NewMessage {
-        account_id: Some(account.as_str()),
-        medium: Medium::Email,
-        recipient: &row.email,
-        language: language.tag(),
-        subject: &email.subject,
-        body: &email.body,
-    };
+    let message = NewMessage::email(Some(account.as_str()), &row.email, language, &email);
     store::outbox::enqueue(&mut *tx, &message, now).await?;
     store::sessions::delete_all(&mut *tx, account).await?;
     tx.commit().await?;
