@@ -48,6 +48,19 @@ pub fn PersonalInfo() -> impl IntoView {
                 {row(|t| t.field_member_since, field(|me, lang| long_date(lang, &me.member_since)))}
             </dl>
         </section>
+        <section class="card" aria-labelledby="manage-title">
+            <h2 id="manage-title">{tr(|t| t.manage_title)}</h2>
+            <ul class="action-list">
+                <li>
+                    <A href=Page::Devices.path()>{tr(|t| t.devices_title)}</A>
+                    <p class="hint">{tr(|t| t.devices_lead)}</p>
+                </li>
+                <li>
+                    <A href=Page::Data.path()>{tr(|t| t.data_title)}</A>
+                    <p class="hint">{tr(|t| t.manage_data_hint)}</p>
+                </li>
+            </ul>
+        </section>
         <section class="card" aria-labelledby="leave-title">
             <h2 id="leave-title">{tr(|t| t.leave_title)}</h2>
             <ul class="action-list">
