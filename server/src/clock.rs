@@ -28,3 +28,9 @@ impl Clock {
         self.offset.fetch_add(secs, Ordering::Relaxed);
     }
 }
+
+/// Unix seconds as the RFC 3339 timestamp the API and the archives speak.
+pub fn rfc3339(unix: i64) -> anyhow::Result<String> {
+    Ok(OffsetDateTime::from_unix_timestamp(unix)?
+        .format(&time::format_description::well_known::Rfc3339)?)
+}

@@ -10,12 +10,12 @@ use std::{
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use vcard4::VcardBuilder;
 use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
 use crate::{
-    domain::AccountId,
+    clock,
+    domain::{AccountId, hex},
     messages::Language,
     state::AppState,
     store::{self, exports::ExportRow},
@@ -99,15 +99,10 @@ fn vcard_text(text: &str) -> String {
     text.replace("\r\n", "\n").chars().filter(|c| !c.is_control() || *c == '\n').collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// Stored times are always in range; an impossible one is left blank rather than failing the
+/// whole archive.
 fn rfc3339(at: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    clock::rfc3339(at).unwrap_or_default()
 }
 
 /// A file name that is safe on Windows, macOS and Linux whatever the data: letters and digits

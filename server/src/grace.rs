@@ -4,9 +4,10 @@
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 
 use crate::{
+    clock::rfc3339,
     domain::{
         AccountId, Email, SecretToken,
         receipt::{Action, Category, Receipt},
@@ -170,7 +171,7 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
     let Some(row) = store::accounts::find(&state.db, account).await? else { return Ok(false) };
     let Some(request) = store::deletion::find(&state.db, account).await? else { return Ok(false) };
     let now = state.clock.unix();
-    let at = OffsetDateTime::from_unix_timestamp(now)?.format(&Rfc3339)?;
+    let at = rfc3339(now)?;
     let receipt = receipt(
         &counts,
         request.reference.clone().unwrap_or_default(),
@@ -280,7 +281,7 @@ fn receipt(
     Ok(Receipt {
         version: 1,
         reference,
-        requested_at: OffsetDateTime::from_unix_timestamp(requested_at)?.format(&Rfc3339)?,
+        requested_at: rfc3339(requested_at)?,
         purged_at: at.to_owned(),
         categories,
         export_sha256: counts.export_sha256.clone(),

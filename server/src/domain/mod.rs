@@ -15,4 +15,4 @@ pub use code::VerificationCode;
 pub use email::Email;
 pub use login::Login;
 pub use phone::Phone;
-pub use token::{SecretToken, TokenHash};
+pub use token::{SecretToken, TokenHash, hex, random_id};

@@ -37,6 +37,19 @@ impl SecretToken {
     }
 }
 
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A random 128-bit identifier in hex, for requests and archives: unguessable, so an ID seen
+/// once tells nothing about the next.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

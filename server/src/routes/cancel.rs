@@ -7,9 +7,9 @@ use axum::{
     http::StatusCode,
 };
 use farewell_api::CancelPreview;
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
+    clock::rfc3339,
     domain::{AccountId, Email, SecretToken},
     error::{AppError, AppResult},
     grace,
@@ -36,10 +36,7 @@ pub async fn preview(
     let scheduled = request.scheduled_for.ok_or(AppError::NotFound)?;
     Ok(Json(CancelPreview {
         email_masked: Email::parse(&row.email).map(|e| e.masked()).unwrap_or_default(),
-        scheduled_for: OffsetDateTime::from_unix_timestamp(scheduled)
-            .map_err(anyhow::Error::from)?
-            .format(&Rfc3339)
-            .map_err(anyhow::Error::from)?,
+        scheduled_for: rfc3339(scheduled)?,
     }))
 }
 

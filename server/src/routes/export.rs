@@ -9,11 +9,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use farewell_api::{ExportState, ExportStatus};
-use rand::{RngCore, rngs::OsRng};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 use tokio_util::io::ReaderStream;
 
 use crate::{
+    clock::rfc3339,
+    domain::random_id,
     error::{AppError, AppResult},
     export,
     extract::CurrentSession,
@@ -34,10 +35,7 @@ fn status(row: &ExportRow) -> ExportStatus {
         items_total: row.items_total.max(0) as u64,
         bytes: row.bytes_written.max(0) as u64,
         sha256: row.sha256.clone(),
-        expires_at: row
-            .expires_at
-            .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
-            .and_then(|t| t.format(&Rfc3339).ok()),
+        expires_at: row.expires_at.and_then(|t| rfc3339(t).ok()),
         downloaded: row.downloaded_at.is_some(),
     }
 }
@@ -53,9 +51,7 @@ pub async fn request(
     {
         return Ok((StatusCode::ACCEPTED, Json(status(&row))));
     }
-    let mut id = [0u8; 16];
-    OsRng.fill_bytes(&mut id);
-    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let id = random_id();
     store::exports::insert(&state.db, &id, account, state.clock.unix()).await?;
     let row = store::exports::find(&state.db, account, &id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(status(&row))))

@@ -3,9 +3,9 @@
 use anyhow::anyhow;
 use axum::{Json, extract::State};
 use farewell_api::{AccountState, LanguageRequest, Me};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
+    clock::rfc3339,
     domain::{Email, Phone},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
@@ -28,7 +28,7 @@ pub fn personal_info(account: &AccountRow) -> anyhow::Result<Me> {
         .as_deref()
         .map(|p| Phone::parse(p).ok_or_else(|| anyhow!("stored phone is invalid")))
         .transpose()?;
-    let member_since = OffsetDateTime::from_unix_timestamp(account.created_at)?.format(&Rfc3339)?;
+    let member_since = rfc3339(account.created_at)?;
     Ok(Me {
         account_id: account.id.clone(),
         name: account.name.clone(),

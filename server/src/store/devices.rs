@@ -2,9 +2,8 @@
 
 use farewell_api::{Device, DeviceKind};
 use sqlx::FromRow;
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use crate::domain::AccountId;
+use crate::{clock::rfc3339, domain::AccountId};
 
 use super::Db;
 
@@ -34,7 +33,7 @@ impl DeviceRow {
             name: self.name.clone(),
             model: self.model.clone(),
             kind,
-            last_seen: OffsetDateTime::from_unix_timestamp(self.last_seen_at)?.format(&Rfc3339)?,
+            last_seen: rfc3339(self.last_seen_at)?,
             signed_in: self.signed_in,
             find_my_device: self.find_my_device,
         })

@@ -10,10 +10,11 @@ use axum::{Json, extract::State, http::StatusCode};
 use axum_extra::extract::CookieJar;
 use farewell_api::{ConfirmRequest, Confirmation, DeletionStatus, WizardStep};
 use rand::{Rng, rngs::OsRng};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 
 use super::{current, require_step};
 use crate::{
+    clock::rfc3339,
     domain::{AccountId, Email, SecretToken},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession, SESSION_COOKIE},
@@ -105,14 +106,13 @@ async fn confirmation(state: &AppState, account: &AccountRow) -> AppResult<Confi
         .await?
         .filter(|r| r.confirmed_at.is_some())
         .ok_or(AppError::NotFound)?;
-    let rfc3339 = |t: Option<i64>| -> anyhow::Result<String> {
-        let t = t.ok_or_else(|| anyhow::anyhow!("confirmed request without dates"))?;
-        Ok(OffsetDateTime::from_unix_timestamp(t)?.format(&Rfc3339)?)
+    let date = |t: Option<i64>| {
+        rfc3339(t.ok_or_else(|| anyhow::anyhow!("confirmed request without dates"))?)
     };
     Ok(Confirmation {
         reference: row.reference.clone().unwrap_or_default(),
-        requested_at: rfc3339(row.confirmed_at)?,
-        scheduled_for: rfc3339(row.scheduled_for)?,
+        requested_at: date(row.confirmed_at)?,
+        scheduled_for: date(row.scheduled_for)?,
         email_masked: Email::parse(&account.email).map(|e| e.masked()).unwrap_or_default(),
         export_sha256: store::exports::downloaded_sha256(&state.db, &id, state.clock.unix())
             .await?,

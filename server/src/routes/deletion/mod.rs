@@ -16,13 +16,13 @@ use farewell_api::{
     Acknowledgements, Channel, ChannelOption, CodeStatus, DeletionState, DeletionStatus,
     TermsRequest, Verification, WizardStep,
 };
-use rand::{RngCore, rngs::OsRng};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
+    clock::rfc3339,
     domain::{
         AccountId, Email, Phone,
         checklist::{self, Progress, Ticks},
+        random_id,
         verification::{
             CODE_MAX_ATTEMPTS, MAX_SENDS_PER_HOUR, REAUTH_FRESH_SECS, RESEND_AFTER_SECS,
         },
@@ -49,9 +49,7 @@ pub async fn start(
 ) -> AppResult<Json<DeletionState>> {
     let before = current(&state, &session.account_id).await?;
     if before.status == DeletionStatus::None {
-        let mut id = [0u8; 16];
-        OsRng.fill_bytes(&mut id);
-        let request_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let request_id = random_id();
         store::deletion::start(&state.db, &session.account_id, &request_id, state.clock.unix())
             .await?;
         state.audit(&session.account_id, Event::DeletionStarted).await?;
@@ -162,7 +160,7 @@ pub async fn current(state: &AppState, account: &AccountId) -> AppResult<Deletio
         reauth_fresh: verification.reauth_fresh,
         verified: verification.verified,
     };
-    let rfc3339 = |t: i64| OffsetDateTime::from_unix_timestamp(t).ok()?.format(&Rfc3339).ok();
+    let timestamp = |t: i64| rfc3339(t).ok();
     Ok(DeletionState {
         status,
         next_step: checklist::next_step(status, &items, progress),
@@ -175,12 +173,12 @@ pub async fn current(state: &AppState, account: &AccountId) -> AppResult<Deletio
         terms_accepted: progress.terms_accepted,
         verification,
         reference: row.as_ref().and_then(|r| r.reference.clone()),
-        scheduled_for: row.as_ref().and_then(|r| r.scheduled_for).and_then(rfc3339),
-        requested_at: row.as_ref().and_then(|r| r.confirmed_at).and_then(rfc3339),
+        scheduled_for: row.as_ref().and_then(|r| r.scheduled_for).and_then(timestamp),
+        requested_at: row.as_ref().and_then(|r| r.confirmed_at).and_then(timestamp),
         reminders: row
             .as_ref()
             .and_then(|r| r.scheduled_for)
-            .map(|at| grace::reminder_times(state, at).into_iter().filter_map(rfc3339).collect())
+            .map(|at| grace::reminder_times(state, at).into_iter().filter_map(timestamp).collect())
             .unwrap_or_default(),
     })
 }
