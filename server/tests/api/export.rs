@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeMap, io::Read, path::Path, process::Command, time::Duration};
 
-use farewell_server::seed;
+use farewell_server::{domain::hex, seed};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -54,10 +54,6 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
             files.insert(name, std::fs::read(&path).unwrap());
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn check_sums(files: &BTreeMap<String, Vec<u8>>) {
@@ -351,10 +347,7 @@ async fn the_confirmation_records_the_sha256_of_the_downloaded_archive() {
     let status = ready_export(&mut browser).await;
     download(&mut browser, status["id"].as_str().unwrap()).await;
     browser.demo_ready_for_verification().await;
-    browser.reauth().await;
-    browser.send_code("email").await;
-    let code = app.last_code_to(seed::DEMO_EMAIL).await;
-    browser.verify(&code).await;
+    browser.verify_by_email().await;
     let confirm = browser
         .post_json("/deletion/confirm", serde_json::json!({ "confirmation": seed::DEMO_EMAIL }))
         .await;

@@ -16,10 +16,7 @@ async fn close_demo(app: &TestApp) -> Value {
     let mut browser = app.browser();
     browser.demo_ready_for_verification().await;
     let inventory: Value = browser.get("/inventory").await.json().await.unwrap();
-    browser.reauth().await;
-    browser.send_code("email").await;
-    let code = app.last_code_to(EMAIL).await;
-    assert_eq!(browser.verify(&code).await.status(), StatusCode::OK);
+    browser.verify_by_email().await;
     let confirm = browser.post_json("/deletion/confirm", json!({ "confirmation": EMAIL })).await;
     assert_eq!(confirm.status(), StatusCode::ACCEPTED);
     inventory

@@ -176,6 +176,14 @@ impl Browser<'_> {
         self.post_json("/deletion/code", json!({ "channel": channel })).await
     }
 
+    /// Step 4 done the usual way: password again, a code by email, the code verified.
+    pub async fn verify_by_email(&mut self) {
+        assert_eq!(self.reauth().await.status(), StatusCode::OK);
+        assert_eq!(self.send_code("email").await.status(), StatusCode::OK);
+        let code = self.app.last_code_to(seed::DEMO_EMAIL).await;
+        assert_eq!(self.verify(&code).await.status(), StatusCode::OK);
+    }
+
     pub async fn verify(&mut self, code: &str) -> Response {
         self.post_json("/deletion/code/verify", json!({ "code": code })).await
     }

@@ -78,10 +78,7 @@ async fn confirming_twice_gives_the_same_reference() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.demo_ready_for_verification().await;
-    browser.reauth().await;
-    browser.send_code("email").await;
-    let code = app.last_code_to(EMAIL).await;
-    browser.verify(&code).await;
+    browser.verify_by_email().await;
     let confirm = json!({ "confirmation": "1876543210" });
     let cookie = browser.cookie.clone();
     let first: Value =
@@ -120,9 +117,7 @@ async fn a_mistyped_confirmation_is_explained_and_changes_nothing() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.demo_ready_for_verification().await;
-    browser.reauth().await;
-    browser.send_code("email").await;
-    browser.verify(&app.last_code_to(EMAIL).await).await;
+    browser.verify_by_email().await;
     for typed in ["", "demo@example.co", "187654321", "owes@example.com", "1876543211"] {
         let response =
             browser.post_json("/deletion/confirm", json!({ "confirmation": typed })).await;
