@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeletionStatus {
     /// Nothing started.
@@ -18,6 +19,7 @@ pub enum DeletionStatus {
 
 /// The wizard's steps, in order. `GET /deletion` names the first unfinished one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WizardStep {
     BeforeYouGo,
@@ -39,6 +41,7 @@ impl WizardStep {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// Must be fixed; a tick cannot waive it.
@@ -50,6 +53,7 @@ pub enum ItemKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemId {
     DevicesSignedOut,
@@ -76,6 +80,7 @@ impl ItemId {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     pub id: ItemId,
     pub kind: ItemKind,
@@ -92,6 +97,7 @@ pub struct ChecklistItem {
 
 /// The checklist's ticks; also the body of `PUT /deletion/acknowledgements`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Acknowledgements {
     pub balance_forfeit: bool,
@@ -100,6 +106,7 @@ pub struct Acknowledgements {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeletionState {
     pub status: DeletionStatus,
     pub next_step: WizardStep,
@@ -134,6 +141,7 @@ impl DeletionState {
 
 /// `PUT /deletion/terms`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TermsRequest {
     pub accepted: bool,
@@ -141,6 +149,7 @@ pub struct TermsRequest {
 
 /// Where a one-time code can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Email,
@@ -157,6 +166,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelOption {
     pub channel: Channel,
     /// The masked address or number, for the person to recognise.
@@ -165,6 +175,7 @@ pub struct ChannelOption {
 
 /// The live code of this request, if one was sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeStatus {
     pub channel: Channel,
     pub sent_to: String,
@@ -177,6 +188,7 @@ pub struct CodeStatus {
 
 /// Step 4's state: a fresh password check, and a code sent and verified.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verification {
     /// The password was re-entered in the last 10 minutes.
     pub reauth_fresh: bool,
@@ -191,6 +203,7 @@ pub struct Verification {
 
 /// `POST /deletion/reauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReauthRequest {
     pub password: String,
@@ -198,6 +211,7 @@ pub struct ReauthRequest {
 
 /// `POST /deletion/code`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SendCodeRequest {
     pub channel: Channel,
@@ -205,6 +219,7 @@ pub struct SendCodeRequest {
 
 /// `POST /deletion/code/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyCodeRequest {
     pub code: String,
@@ -212,6 +227,7 @@ pub struct VerifyCodeRequest {
 
 /// `POST /deletion/confirm`: the typed email address or account ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     pub confirmation: String,
@@ -220,6 +236,7 @@ pub struct ConfirmRequest {
 /// The `202` answer of `POST /deletion/confirm`: everything the done page shows, since every
 /// session ends with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Confirmation {
     pub reference: String,
     /// RFC 3339.
@@ -235,6 +252,7 @@ pub struct Confirmation {
 
 /// `GET /cancel/{token}`: what the one-time link would cancel, without signing in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelPreview {
     pub email_masked: String,
     /// RFC 3339.
@@ -243,6 +261,7 @@ pub struct CancelPreview {
 
 /// `GET /receipt-key`: the public key that verifies deletion receipts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptKey {
     pub algorithm: String,
     /// Base64 of the 32-byte Ed25519 public key.

@@ -4,12 +4,14 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of money in minor units (cents, fen) and its ISO 4217 currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub minor: i64,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inventory {
     pub photos: u32,
     pub photo_bytes: u64,
@@ -28,6 +30,7 @@ pub struct Inventory {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportState {
     Queued,
@@ -38,6 +41,7 @@ pub enum ExportState {
 
 /// `GET /export` (the newest archive) and the answer of `POST /export`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportStatus {
     pub id: String,
     pub state: ExportState,

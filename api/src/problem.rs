@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes. Clients branch on these, never on `title`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
     InvalidCredentials,
@@ -37,6 +38,7 @@ pub enum ProblemCode {
 
 /// `application/problem+json` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /session`: `login` is an email address or a phone number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub login: String,
@@ -12,6 +13,7 @@ pub struct SignInRequest {
 
 /// Lifecycle of an account as the person sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountState {
     Active,
@@ -21,6 +23,7 @@ pub enum AccountState {
 /// `GET /me` and the body of a successful sign-in. Contact details are masked: the full
 /// values never leave the server once stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub account_id: String,
     pub name: String,
@@ -51,6 +54,7 @@ mod tests {
 
 /// `PUT /me/language`: the language of the account's emails and messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LanguageRequest {
     /// `en` or `zh-CN`.
@@ -59,6 +63,7 @@ pub struct LanguageRequest {
 
 /// `POST /accounts`: a new account (API only, no email verification in this product yet).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub email: String,

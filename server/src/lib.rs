@@ -8,6 +8,7 @@ pub mod export;
 pub mod extract;
 pub mod grace;
 pub mod messages;
+pub mod openapi;
 pub mod password;
 pub mod routes;
 pub mod security;

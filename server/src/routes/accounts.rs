@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::{Json, extract::State, http::StatusCode};
 use farewell_api::{Me, RegisterRequest};
 
+use crate::openapi::Refusals;
 use crate::{
     domain::{AccountId, Email, Phone},
     error::{AppError, AppResult},
@@ -15,6 +16,14 @@ use crate::{
     store::{self, accounts::NewAccount},
 };
 
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    tag = "account",
+    request_body = RegisterRequest,
+    responses((status = 201, body = Me), Refusals),
+    security(("csrf" = [])),
+)]
 pub async fn register(
     State(state): State<AppState>,
     AppJson(request): AppJson<RegisterRequest>,

@@ -8,6 +8,7 @@ use axum::{
 };
 use farewell_api::CancelPreview;
 
+use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{AccountId, Email, SecretToken},
@@ -26,6 +27,13 @@ async fn account_of(state: &AppState, token: &str) -> AppResult<AccountId> {
 }
 
 /// `GET /cancel/{token}`: whose request the link would cancel, masked, and when it is due.
+#[utoipa::path(
+    get,
+    path = "/cancel/{token}",
+    tag = "deletion",
+    params(("token" = String, Path, description = "The one-time token from the cancel link.")),
+    responses((status = 200, body = CancelPreview), Refusals),
+)]
 pub async fn preview(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -41,6 +49,17 @@ pub async fn preview(
 }
 
 /// `POST /cancel/{token}`: keeps the account.
+#[utoipa::path(
+    post,
+    path = "/cancel/{token}",
+    tag = "deletion",
+    params(("token" = String, Path, description = "The one-time token from the cancel link.")),
+    responses(
+        (status = 204, description = "The deletion is cancelled; the account is kept."),
+        Refusals,
+    ),
+    security(("csrf" = [])),
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,

@@ -7,18 +7,27 @@ use axum::{
 };
 use serde::Deserialize;
 
+use crate::openapi::Refusals;
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
     store::{self, outbox::Message},
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// Only messages to this email address or E.164 phone number.
     to: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/dev/outbox",
+    tag = "dev",
+    params(OutboxQuery),
+    responses((status = 200, body = Vec<Message>), Refusals),
+)]
 pub async fn outbox(
     State(state): State<AppState>,
     Query(query): Query<OutboxQuery>,

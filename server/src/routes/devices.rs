@@ -10,6 +10,7 @@ use axum::{
 };
 use farewell_api::{Device, PasswordConfirmation};
 
+use crate::openapi::Refusals;
 use crate::{
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
@@ -17,6 +18,13 @@ use crate::{
     store::{self, audit::Event},
 };
 
+#[utoipa::path(
+    get,
+    path = "/devices",
+    tag = "devices",
+    responses((status = 200, body = Vec<Device>), Refusals),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -27,6 +35,14 @@ pub async fn list(
 }
 
 /// Signs one device out. Repeating it is harmless; with Find My Device on it is `409`.
+#[utoipa::path(
+    post,
+    path = "/devices/{id}/sign-out",
+    tag = "devices",
+    params(("id" = String, Path, description = "The device ID from `GET /devices`.")),
+    responses((status = 200, body = Device), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn sign_out(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -45,6 +61,15 @@ pub async fn sign_out(
 }
 
 /// Turns Find My Device off after checking the password; a wrong one changes nothing.
+#[utoipa::path(
+    post,
+    path = "/devices/{id}/find-my-device/off",
+    tag = "devices",
+    params(("id" = String, Path, description = "The device ID from `GET /devices`.")),
+    request_body = PasswordConfirmation,
+    responses((status = 200, body = Device), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn find_my_device_off(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -12,6 +12,7 @@ use farewell_api::{ExportState, ExportStatus};
 use time::OffsetDateTime;
 use tokio_util::io::ReaderStream;
 
+use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::random_id,
@@ -41,6 +42,16 @@ fn status(row: &ExportRow) -> ExportStatus {
 }
 
 /// `POST /export`: a new archive, unless one is already on its way (then that one).
+#[utoipa::path(
+    post,
+    path = "/export",
+    tag = "export",
+    responses(
+        (status = 202, body = ExportStatus, description = "Queued, or the one on its way."),
+        Refusals,
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn request(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -58,6 +69,13 @@ pub async fn request(
 }
 
 /// `GET /export`: the newest archive and how far it has come.
+#[utoipa::path(
+    get,
+    path = "/export",
+    tag = "export",
+    responses((status = 200, body = ExportStatus), Refusals),
+    security(("session" = [])),
+)]
 pub async fn latest(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -68,6 +86,17 @@ pub async fn latest(
 }
 
 /// `GET /export/{id}/download`: the zip, streamed from disk.
+#[utoipa::path(
+    get,
+    path = "/export/{id}/download",
+    tag = "export",
+    params(("id" = String, Path, description = "The archive ID from `GET /export`.")),
+    responses(
+        (status = 200, body = Vec<u8>, content_type = "application/zip"),
+        Refusals,
+    ),
+    security(("session" = [])),
+)]
 pub async fn download(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -1,17 +1,32 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 use axum::{Json, extract::State};
-use serde_json::{Value, json};
 
-use crate::{error::AppResult, state::AppState};
+use crate::{
+    error::AppResult,
+    openapi::{Refusals, Status},
+    state::AppState,
+};
 
 /// The process is up.
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    responses((status = 200, body = Status, description = "The process is up.")),
+)]
+pub async fn health() -> Json<Status> {
+    Json(Status { status: "ok" })
 }
 
 /// The process can serve: its database answers.
-pub async fn ready(State(state): State<AppState>) -> AppResult<Json<Value>> {
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "health",
+    responses((status = 200, body = Status, description = "The database answers."), Refusals),
+)]
+pub async fn ready(State(state): State<AppState>) -> AppResult<Json<Status>> {
     sqlx::query("SELECT 1").execute(&state.db).await?;
-    Ok(Json(json!({ "status": "ready" })))
+    Ok(Json(Status { status: "ready" }))
 }

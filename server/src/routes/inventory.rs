@@ -3,8 +3,16 @@
 use axum::{Json, extract::State};
 use farewell_api::Inventory;
 
+use crate::openapi::Refusals;
 use crate::{error::AppResult, extract::CurrentSession, state::AppState, store};
 
+#[utoipa::path(
+    get,
+    path = "/inventory",
+    tag = "account",
+    responses((status = 200, body = Inventory), Refusals),
+    security(("session" = [])),
+)]
 pub async fn inventory(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -4,6 +4,7 @@ use anyhow::anyhow;
 use axum::{Json, extract::State};
 use farewell_api::{AccountState, LanguageRequest, Me};
 
+use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{Email, Phone},
@@ -13,6 +14,13 @@ use crate::{
     store::{self, accounts::AccountRow},
 };
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "account",
+    responses((status = 200, body = Me), Refusals),
+    security(("session" = [])),
+)]
 pub async fn me(State(state): State<AppState>, session: CurrentSession) -> AppResult<Json<Me>> {
     let account = store::accounts::find(&state.db, &session.account_id)
         .await?
@@ -45,6 +53,14 @@ pub fn personal_info(account: &AccountRow) -> anyhow::Result<Me> {
 }
 
 /// `PUT /me/language`: emails and messages follow the language the person reads the app in.
+#[utoipa::path(
+    put,
+    path = "/me/language",
+    tag = "account",
+    request_body = LanguageRequest,
+    responses((status = 200, body = Me), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn set_language(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -6,6 +6,12 @@ use farewell_api::ReceiptKey;
 
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/receipt-key",
+    tag = "deletion",
+    responses((status = 200, body = ReceiptKey)),
+)]
 pub async fn receipt_key(State(state): State<AppState>) -> Json<ReceiptKey> {
     Json(ReceiptKey {
         algorithm: "Ed25519".to_owned(),

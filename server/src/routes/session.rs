@@ -17,6 +17,7 @@ use axum_extra::extract::{
 };
 use farewell_api::{Me, ProblemCode, SignInRequest};
 
+use crate::openapi::Refusals;
 use crate::{
     domain::{AccountId, Login, SecretToken},
     error::{AppError, AppResult},
@@ -32,6 +33,17 @@ const FAILURES_PER_LOGIN: i64 = 10;
 const FAILURES_PER_ADDRESS: i64 = 50;
 const WINDOW_SECS: i64 = 15 * 60;
 
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "session",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, body = Me, description = "Signed in; sets the session cookie."),
+        Refusals,
+    ),
+    security(("csrf" = [])),
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -99,6 +111,13 @@ pub async fn sign_in(
 }
 
 /// Signs this browser out. Without a live session there is nothing to end, which is fine.
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "session",
+    responses((status = 204, description = "This browser is signed out."), Refusals),
+    security(("csrf" = [])),
+)]
 pub async fn sign_out(
     State(state): State<AppState>,
     session: Option<CurrentSession>,
@@ -119,6 +138,16 @@ pub async fn sign_out(
 }
 
 /// Ends every session of the account, this one included.
+#[utoipa::path(
+    delete,
+    path = "/sessions",
+    tag = "session",
+    responses(
+        (status = 204, description = "Every session of the account has ended."),
+        Refusals,
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -49,7 +49,7 @@ impl<'a> NewMessage<'a> {
     }
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Message {
     pub id: i64,
     pub channel: String,

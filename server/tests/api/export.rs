@@ -9,21 +9,6 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::{Browser, assert_problem, spawn_app};
 
-/// Requests an archive and waits for the worker to finish it; returns its status.
-async fn ready_export(browser: &mut Browser<'_>) -> Value {
-    let queued = browser.post("/export").await;
-    assert_eq!(queued.status(), StatusCode::ACCEPTED);
-    for _ in 0..300 {
-        let status: Value = browser.get("/export").await.json().await.unwrap();
-        match status["state"].as_str().unwrap() {
-            "ready" => return status,
-            "failed" => panic!("export failed: {status}"),
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    panic!("export never finished");
-}
-
 async fn download(browser: &mut Browser<'_>, id: &str) -> Vec<u8> {
     let response = browser.get(&format!("/export/{id}/download")).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -73,7 +58,7 @@ async fn the_demo_archive_unzips_checks_out_parses_and_matches_the_inventory() {
     let mut browser = app.browser();
     browser.sign_in_demo().await;
     let inventory: Value = browser.get("/inventory").await.json().await.unwrap();
-    let status = ready_export(&mut browser).await;
+    let status = browser.ready_export().await;
     let zip = download(&mut browser, status["id"].as_str().unwrap()).await;
     assert_eq!(hex(&Sha256::digest(&zip)), status["sha256"].as_str().unwrap());
     assert_eq!(zip.len() as u64, status["bytes"].as_u64().unwrap());
@@ -177,7 +162,7 @@ async fn hostile_names_and_notes_make_a_valid_archive_with_nothing_outside_its_r
     }
     let mut browser = app.browser();
     browser.sign_in_demo().await;
-    let status = ready_export(&mut browser).await;
+    let status = browser.ready_export().await;
     let zip = download(&mut browser, status["id"].as_str().unwrap()).await;
 
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
@@ -217,7 +202,7 @@ async fn another_accounts_export_is_404() {
     let app = spawn_app().await;
     let mut owner = app.browser();
     owner.sign_in_demo().await;
-    let status = ready_export(&mut owner).await;
+    let status = owner.ready_export().await;
     let id = status["id"].as_str().unwrap();
     let mut other = app.browser();
     other.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
@@ -234,7 +219,7 @@ async fn an_archive_expires_after_7_days() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.sign_in_demo().await;
-    let status = ready_export(&mut browser).await;
+    let status = browser.ready_export().await;
     let id = status["id"].as_str().unwrap().to_owned();
     app.advance(7 * 86_400 + 1);
     browser.sign_in_demo().await;
@@ -344,7 +329,7 @@ async fn the_confirmation_records_the_sha256_of_the_downloaded_archive() {
     let app = spawn_app().await;
     let mut browser = app.browser();
     browser.sign_in_demo().await;
-    let status = ready_export(&mut browser).await;
+    let status = browser.ready_export().await;
     download(&mut browser, status["id"].as_str().unwrap()).await;
     browser.demo_ready_for_verification().await;
     browser.verify_by_email().await;

@@ -184,6 +184,21 @@ impl Browser<'_> {
         assert_eq!(self.verify(&code).await.status(), StatusCode::OK);
     }
 
+    /// Requests an archive and waits for the worker to finish it; returns its status.
+    pub async fn ready_export(&mut self) -> Value {
+        let queued = self.post("/export").await;
+        assert_eq!(queued.status(), StatusCode::ACCEPTED);
+        for _ in 0..300 {
+            let status: Value = self.get("/export").await.json().await.unwrap();
+            match status["state"].as_str().unwrap() {
+                "ready" => return status,
+                "failed" => panic!("export failed: {status}"),
+                _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+        panic!("export never finished");
+    }
+
     pub async fn verify(&mut self, code: &str) -> Response {
         self.post_json("/deletion/code/verify", json!({ "code": code })).await
     }

@@ -6,6 +6,7 @@ mod export;
 mod grace;
 mod hardening;
 mod helpers;
+mod openapi;
 mod property;
 mod purge;
 mod session;

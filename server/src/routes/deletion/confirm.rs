@@ -13,6 +13,7 @@ use rand::{Rng, rngs::OsRng};
 use time::OffsetDateTime;
 
 use super::{current, require_step};
+use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{AccountId, Email, SecretToken},
@@ -25,6 +26,17 @@ use crate::{
     store::{self, accounts::AccountRow, audit::Event, deletion::Confirmed, outbox::NewMessage},
 };
 
+#[utoipa::path(
+    post,
+    path = "/deletion/confirm",
+    tag = "deletion",
+    request_body = ConfirmRequest,
+    responses(
+        (status = 202, body = Confirmation, description = "Accepted: every session has ended."),
+        Refusals,
+    ),
+    security(("csrf" = [])),
+)]
 pub async fn confirm(
     State(state): State<AppState>,
     session: Option<CurrentSession>,

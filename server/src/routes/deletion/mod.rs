@@ -5,11 +5,8 @@
 //! from the account's data on every request: fixing a device or paying an instalment shows
 //! up at once, and undoing it reopens the gate.
 
-mod confirm;
-mod verify;
-
-pub use confirm::confirm;
-pub use verify::{reauth, send_code, verify_code};
+pub mod confirm;
+pub mod verify;
 
 use axum::{Json, extract::State, http::StatusCode};
 use farewell_api::{
@@ -17,6 +14,7 @@ use farewell_api::{
     TermsRequest, Verification, WizardStep,
 };
 
+use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{
@@ -35,6 +33,13 @@ use crate::{
 };
 
 /// `GET /deletion`.
+#[utoipa::path(
+    get,
+    path = "/deletion",
+    tag = "deletion",
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [])),
+)]
 pub async fn state(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -43,6 +48,13 @@ pub async fn state(
 }
 
 /// `POST /deletion`: the person read "Before you go" and chose to continue.
+#[utoipa::path(
+    post,
+    path = "/deletion",
+    tag = "deletion",
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn start(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -58,6 +70,14 @@ pub async fn start(
 }
 
 /// `PUT /deletion/acknowledgements`: the checklist's ticks.
+#[utoipa::path(
+    put,
+    path = "/deletion/acknowledgements",
+    tag = "deletion",
+    request_body = Acknowledgements,
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn acknowledgements(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -75,6 +95,14 @@ pub async fn acknowledgements(
 }
 
 /// `PUT /deletion/terms`: only once every checklist item passes.
+#[utoipa::path(
+    put,
+    path = "/deletion/terms",
+    tag = "deletion",
+    request_body = TermsRequest,
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn terms(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -124,6 +152,16 @@ fn step_name(step: WizardStep) -> &'static str {
 /// `DELETE /deletion`: while preparing, the person walks away (ticks, verification and codes
 /// of this request are forgotten); while pending, the request is cancelled and the account is
 /// kept as it was.
+#[utoipa::path(
+    delete,
+    path = "/deletion",
+    tag = "deletion",
+    responses(
+        (status = 204, description = "Abandoned, or cancelled during the grace period."),
+        Refusals,
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn abandon(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -13,6 +13,7 @@ use farewell_api::{
 };
 
 use super::{current, require_step, usable};
+use crate::openapi::Refusals;
 use crate::{
     domain::{
         Email, Phone, SecretToken, VerificationCode,
@@ -32,6 +33,17 @@ use crate::{
 };
 
 /// `POST /deletion/reauth`: a fresh password check, and a new session token.
+#[utoipa::path(
+    post,
+    path = "/deletion/reauth",
+    tag = "deletion",
+    request_body = ReauthRequest,
+    responses(
+        (status = 200, body = DeletionState, description = "Checked; a new session cookie."),
+        Refusals,
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn reauth(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -57,6 +69,14 @@ pub async fn reauth(
 }
 
 /// `POST /deletion/code`: sends (or re-sends) a code to the chosen channel.
+#[utoipa::path(
+    post,
+    path = "/deletion/code",
+    tag = "deletion",
+    request_body = SendCodeRequest,
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn send_code(
     State(state): State<AppState>,
     session: CurrentSession,
@@ -125,6 +145,14 @@ pub async fn send_code(
 }
 
 /// `POST /deletion/code/verify`.
+#[utoipa::path(
+    post,
+    path = "/deletion/code/verify",
+    tag = "deletion",
+    request_body = VerifyCodeRequest,
+    responses((status = 200, body = DeletionState), Refusals),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn verify_code(
     State(state): State<AppState>,
     session: CurrentSession,

@@ -1,0 +1,76 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers themselves.
+//!
+//! Routes are registered through `utoipa_axum::routes!`, which adds a handler to the router and
+//! its `#[utoipa::path]` to the document in one step: a route cannot be served without being
+//! documented, and the CSRF, authorization and fuzzing tests enumerate routes from here.
+
+use farewell_api::{CSRF_HEADER, Problem};
+use utoipa::{
+    IntoResponses, Modify, OpenApi, ToSchema,
+    openapi::{
+        Server,
+        security::{ApiKey, ApiKeyValue, SecurityScheme},
+    },
+};
+
+use crate::extract::SESSION_COOKIE;
+
+/// Security scheme of the session cookie.
+pub const SESSION: &str = "session";
+/// Security scheme of the CSRF header every state-changing request carries.
+pub const CSRF: &str = "csrf";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Farewell API",
+        description = "Sign in, personal info, and closing an account with a grace period. \
+            Errors are RFC 9457 problem documents with a stable `code`.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    modifiers(&Schemes),
+    components(schemas(Problem)),
+)]
+pub struct ApiDoc;
+
+struct Schemes;
+
+impl Modify for Schemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.servers = Some(vec![Server::new(farewell_api::API_PREFIX)]);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            SESSION,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "Set by `POST /session`; HttpOnly, SameSite=Lax.",
+            ))),
+        );
+        components.add_security_scheme(
+            CSRF,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                CSRF_HEADER,
+                "Must be `farewell` on every request that is not GET.",
+            ))),
+        );
+    }
+}
+
+/// What any route may answer instead of success.
+#[derive(IntoResponses)]
+pub enum Refusals {
+    /// Refused: a problem document whose `code` says why (`csrf`, `unauthenticated`,
+    /// `not_found`, `step_out_of_order`, `too_many_requests` with `Retry-After`, …).
+    #[response(status = "4XX", content_type = "application/problem+json")]
+    Refused(#[to_schema] Problem),
+    /// The server could not answer; nothing was changed.
+    #[response(status = "5XX", content_type = "application/problem+json")]
+    Failed(#[to_schema] Problem),
+}
+
+/// `GET /health` and `GET /ready`.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Status {
+    /// `ok` or `ready`.
+    pub status: &'static str,
+}
