@@ -23,5 +23,8 @@ pub use session::{AccountState, LanguageRequest, Me, RegisterRequest, SignInRequ
 pub const CSRF_HEADER: &str = "x-requested-with";
 pub const CSRF_HEADER_VALUE: &str = "farewell";
 
+/// The languages of the product, as BCP 47 tags; the first is the default.
+pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
+
 /// Path prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";

@@ -34,6 +34,7 @@ pub struct Me {
     /// RFC 3339 timestamp.
     pub member_since: String,
     /// BCP 47 language tag of the account's language: `en` or `zh-CN`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = language_schema))]
     pub language: String,
     pub state: AccountState,
 }
@@ -58,6 +59,7 @@ mod tests {
 #[serde(deny_unknown_fields)]
 pub struct LanguageRequest {
     /// `en` or `zh-CN`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = language_schema))]
     pub language: String,
 }
 
@@ -66,9 +68,22 @@ pub struct LanguageRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    /// With its country code, e.g. `+1 555 0100`.
     #[serde(default)]
     pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+}
+
+/// The languages the product speaks, as a schema: the field stays a plain tag on the wire.
+#[cfg(feature = "openapi")]
+fn language_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(crate::LANGUAGES))
+        .build()
 }

@@ -43,6 +43,9 @@ pub enum AppError {
     /// Throttled: `code` says which limit, `retry_after` when it lifts.
     #[error("too many requests; retry in {retry_after}s")]
     TooManyRequests { code: ProblemCode, retry_after: u64 },
+    /// The export archive is still being built.
+    #[error("the archive is not ready yet")]
+    NotReady,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -106,6 +109,7 @@ impl AppError {
             Self::TooManyRequests { code, .. } => {
                 (S::TOO_MANY_REQUESTS, *code, "Too many attempts")
             }
+            Self::NotReady => (S::CONFLICT, C::Conflict, "The archive is not ready yet"),
             Self::NotFound => (S::NOT_FOUND, C::NotFound, "Not found"),
             Self::MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, C::MethodNotAllowed, "This method is not allowed here")

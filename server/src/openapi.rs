@@ -4,11 +4,12 @@
 //! its `#[utoipa::path]` to the document in one step: a route cannot be served without being
 //! documented, and the CSRF, authorization and fuzzing tests enumerate routes from here.
 
-use farewell_api::{CSRF_HEADER, Problem};
+use farewell_api::{CSRF_HEADER, CSRF_HEADER_VALUE, Problem};
 use utoipa::{
     IntoResponses, Modify, OpenApi, ToSchema,
     openapi::{
-        Server,
+        ObjectBuilder, Server, Type,
+        path::{Parameter, ParameterBuilder, ParameterIn},
         security::{ApiKey, ApiKeyValue, SecurityScheme},
     },
 };
@@ -17,8 +18,6 @@ use crate::extract::SESSION_COOKIE;
 
 /// Security scheme of the session cookie.
 pub const SESSION: &str = "session";
-/// Security scheme of the CSRF header every state-changing request carries.
-pub const CSRF: &str = "csrf";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,14 +45,33 @@ impl Modify for Schemes {
                 "Set by `POST /session`; HttpOnly, SameSite=Lax.",
             ))),
         );
-        components.add_security_scheme(
-            CSRF,
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
-                CSRF_HEADER,
-                "Must be `farewell` on every request that is not GET.",
-            ))),
-        );
     }
+}
+
+/// Documents the header [`crate::security::csrf_guard`] demands of every state-changing
+/// request. Added to the finished document, so no handler can leave it out.
+pub fn require_csrf_header(document: &mut utoipa::openapi::OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete] {
+            if let Some(operation) = operation {
+                operation.parameters.get_or_insert_with(Vec::new).push(csrf_header().into());
+            }
+        }
+    }
+}
+
+fn csrf_header() -> Parameter {
+    let only_value = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some([CSRF_HEADER_VALUE]))
+        .build();
+    ParameterBuilder::new()
+        .name(CSRF_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::True)
+        .description(Some("Proves the request comes from our own pages; else `403` `csrf`."))
+        .schema(Some(only_value))
+        .build()
 }
 
 /// What any route may answer instead of success.

@@ -14,8 +14,10 @@ use crate::error::AppError;
 /// `X-Requested-With: farewell` (which a cross-origin form cannot set without a CORS
 /// preflight we never grant) and, when the browser sends an `Origin`, it must be our own.
 pub async fn csrf_guard(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || is_same_site_request(request.headers()) {
+    // Only these methods reach a handler that changes anything; any other is a 405 anyway.
+    let changes_state =
+        matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    if !changes_state || is_same_site_request(request.headers()) {
         next.run(request).await
     } else {
         AppError::Csrf.into_response()

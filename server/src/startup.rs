@@ -78,9 +78,7 @@ impl Application {
 }
 
 pub fn build_router(state: AppState) -> Router {
-    let api = routes::api_router()
-        .layer(middleware::from_fn(security::csrf_guard))
-        .with_state(state.clone());
+    let api = routes::api_router().with_state(state.clone());
     Router::new()
         .nest(farewell_api::API_PREFIX, api)
         .merge(static_files::router(&state.config.dist_dir))

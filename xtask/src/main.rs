@@ -1,9 +1,11 @@
 //! `cargo xtask <command>`: the only commands a newcomer needs.
 
+mod apifuzz;
 mod app;
 mod e2e;
 mod process;
 mod serve;
+mod server;
 mod test;
 mod tools;
 
@@ -14,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   serve   install missing tools, build the app, start it with demo data
   test    install what tests need and run every test
-  dev     live-reloading app (trunk serve) in front of the API server";
+  dev     live-reloading app (trunk serve) in front of the API server
+  fuzz    only the fuzzing part of `test` (set FAREWELL_FUZZ_SEED to explore other inputs)";
 
 fn main() {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -22,6 +25,7 @@ fn main() {
         "serve" => serve::serve(),
         "test" => test::test(),
         "dev" => serve::dev(),
+        "fuzz" => apifuzz::fuzz_api(),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

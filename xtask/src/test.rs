@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order of how fast they fail.
 
 use crate::{
-    app, e2e,
+    apifuzz, app, e2e,
     process::{cmd, run},
     step, tools,
 };
@@ -43,6 +43,7 @@ pub fn test() -> anyhow::Result<()> {
         .args(["test", "--package", "farewell", "--target", "wasm32-unknown-unknown", "--locked"])
         .env("CHROMEDRIVER", tools::CHROMEDRIVER))?;
 
+    apifuzz::fuzz_api()?;
     app::build()?;
     e2e::end_to_end()?;
     println!("\nall tests passed");

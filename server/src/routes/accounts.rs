@@ -22,7 +22,6 @@ use crate::{
     tag = "account",
     request_body = RegisterRequest,
     responses((status = 201, body = Me), Refusals),
-    security(("csrf" = [])),
 )]
 pub async fn register(
     State(state): State<AppState>,

@@ -58,7 +58,6 @@ pub async fn preview(
         (status = 204, description = "The deletion is cancelled; the account is kept."),
         Refusals,
     ),
-    security(("csrf" = [])),
 )]
 pub async fn cancel(
     State(state): State<AppState>,

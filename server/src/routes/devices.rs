@@ -41,7 +41,7 @@ pub async fn list(
     tag = "devices",
     params(("id" = String, Path, description = "The device ID from `GET /devices`.")),
     responses((status = 200, body = Device), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn sign_out(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn sign_out(
     params(("id" = String, Path, description = "The device ID from `GET /devices`.")),
     request_body = PasswordConfirmation,
     responses((status = 200, body = Device), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn find_my_device_off(
     State(state): State<AppState>,

@@ -50,7 +50,7 @@ fn status(row: &ExportRow) -> ExportStatus {
         (status = 202, body = ExportStatus, description = "Queued, or the one on its way."),
         Refusals,
     ),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn request(
     State(state): State<AppState>,
@@ -106,8 +106,10 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.unix();
-    if row.state != "ready" || row.expires_at.is_none_or(|at| at <= now) {
-        return Err(AppError::NotFound);
+    match row.state.as_str() {
+        "queued" | "building" => return Err(AppError::NotReady),
+        "ready" if row.expires_at.is_some_and(|at| at > now) => {}
+        _ => return Err(AppError::NotFound),
     }
     let file = tokio::fs::File::open(export::archive_path(&state, &row.id))
         .await

@@ -59,7 +59,7 @@ pub fn personal_info(account: &AccountRow) -> anyhow::Result<Me> {
     tag = "account",
     request_body = LanguageRequest,
     responses((status = 200, body = Me), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn set_language(
     State(state): State<AppState>,

@@ -12,42 +12,65 @@ pub mod me;
 pub mod receipts;
 pub mod session;
 
-use axum::{Json, Router, extract::DefaultBodyLimit, routing::get};
+use axum::{Json, Router, extract::DefaultBodyLimit, middleware, routing::get};
 use utoipa::OpenApi;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouter},
+    routes,
+};
 
-use crate::{error::AppError, openapi::ApiDoc, state::AppState};
+use crate::{
+    error::AppError,
+    openapi::{self, ApiDoc},
+    security,
+    state::AppState,
+};
 
 /// Largest request body any route accepts; every JSON body we take is a small form.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Every documented route, and the OpenAPI document describing exactly those routes.
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(health::health))
-        .routes(routes!(health::ready))
-        .routes(routes!(session::sign_in, session::sign_out))
-        .routes(routes!(session::sign_out_everywhere))
-        .routes(routes!(me::me))
-        .routes(routes!(me::set_language))
-        .routes(routes!(inventory::inventory))
-        .routes(routes!(devices::list))
-        .routes(routes!(devices::sign_out))
-        .routes(routes!(devices::find_my_device_off))
-        .routes(routes!(deletion::state, deletion::start, deletion::abandon))
-        .routes(routes!(deletion::acknowledgements))
-        .routes(routes!(deletion::terms))
-        .routes(routes!(deletion::verify::reauth))
-        .routes(routes!(deletion::verify::send_code))
-        .routes(routes!(deletion::verify::verify_code))
-        .routes(routes!(deletion::confirm::confirm))
-        .routes(routes!(dev::outbox))
-        .routes(routes!(cancel::preview, cancel::cancel))
-        .routes(routes!(receipts::receipt_key))
-        .routes(routes!(export::latest, export::request))
-        .routes(routes!(export::download))
-        .routes(routes!(accounts::register))
-        .split_for_parts()
+    let routes: [UtoipaMethodRouter<AppState>; 23] = [
+        routes!(health::health),
+        routes!(health::ready),
+        routes!(session::sign_in, session::sign_out),
+        routes!(session::sign_out_everywhere),
+        routes!(me::me),
+        routes!(me::set_language),
+        routes!(inventory::inventory),
+        routes!(devices::list),
+        routes!(devices::sign_out),
+        routes!(devices::find_my_device_off),
+        routes!(deletion::state, deletion::start, deletion::abandon),
+        routes!(deletion::acknowledgements),
+        routes!(deletion::terms),
+        routes!(deletion::verify::reauth),
+        routes!(deletion::verify::send_code),
+        routes!(deletion::verify::verify_code),
+        routes!(deletion::confirm::confirm),
+        routes!(dev::outbox),
+        routes!(cancel::preview, cancel::cancel),
+        routes!(receipts::receipt_key),
+        routes!(export::latest, export::request),
+        routes!(export::download),
+        routes!(accounts::register),
+    ];
+    let (router, mut document) = routes
+        .into_iter()
+        .fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |router, routes| {
+            router.routes(guarded(routes))
+        })
+        .split_for_parts();
+    openapi::require_csrf_header(&mut document);
+    (router, document)
+}
+
+/// The CSRF guard on each method a route serves, not around the route: a method it does not
+/// serve stays a plain `405`, whatever headers came with it.
+fn guarded(routes: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, methods) = routes;
+    (schemas, paths, methods.route_layer(middleware::from_fn(security::csrf_guard)))
 }
 
 pub fn api_router() -> Router<AppState> {

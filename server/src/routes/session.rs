@@ -42,7 +42,6 @@ const WINDOW_SECS: i64 = 15 * 60;
         (status = 200, body = Me, description = "Signed in; sets the session cookie."),
         Refusals,
     ),
-    security(("csrf" = [])),
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -116,7 +115,7 @@ pub async fn sign_in(
     path = "/session",
     tag = "session",
     responses((status = 204, description = "This browser is signed out."), Refusals),
-    security(("csrf" = [])),
+    security((), ("session" = [])),
 )]
 pub async fn sign_out(
     State(state): State<AppState>,
@@ -146,7 +145,7 @@ pub async fn sign_out(
         (status = 204, description = "Every session of the account has ended."),
         Refusals,
     ),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,

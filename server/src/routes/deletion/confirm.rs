@@ -35,7 +35,7 @@ use crate::{
         (status = 202, body = Confirmation, description = "Accepted: every session has ended."),
         Refusals,
     ),
-    security(("csrf" = [])),
+    security((), ("session" = [])),
 )]
 pub async fn confirm(
     State(state): State<AppState>,

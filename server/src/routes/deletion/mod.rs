@@ -53,7 +53,7 @@ pub async fn state(
     path = "/deletion",
     tag = "deletion",
     responses((status = 200, body = DeletionState), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn start(
     State(state): State<AppState>,
@@ -76,7 +76,7 @@ pub async fn start(
     tag = "deletion",
     request_body = Acknowledgements,
     responses((status = 200, body = DeletionState), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn acknowledgements(
     State(state): State<AppState>,
@@ -101,7 +101,7 @@ pub async fn acknowledgements(
     tag = "deletion",
     request_body = TermsRequest,
     responses((status = 200, body = DeletionState), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn terms(
     State(state): State<AppState>,
@@ -160,7 +160,7 @@ fn step_name(step: WizardStep) -> &'static str {
         (status = 204, description = "Abandoned, or cancelled during the grace period."),
         Refusals,
     ),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn abandon(
     State(state): State<AppState>,

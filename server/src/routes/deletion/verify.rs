@@ -42,7 +42,7 @@ use crate::{
         (status = 200, body = DeletionState, description = "Checked; a new session cookie."),
         Refusals,
     ),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn reauth(
     State(state): State<AppState>,
@@ -75,7 +75,7 @@ pub async fn reauth(
     tag = "deletion",
     request_body = SendCodeRequest,
     responses((status = 200, body = DeletionState), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn send_code(
     State(state): State<AppState>,
@@ -151,7 +151,7 @@ pub async fn send_code(
     tag = "deletion",
     request_body = VerifyCodeRequest,
     responses((status = 200, body = DeletionState), Refusals),
-    security(("session" = [], "csrf" = [])),
+    security(("session" = [])),
 )]
 pub async fn verify_code(
     State(state): State<AppState>,
