@@ -52,10 +52,9 @@ impl Modify for Schemes {
 /// request. Added to the finished document, so no handler can leave it out.
 pub fn require_csrf_header(document: &mut utoipa::openapi::OpenApi) {
     for item in document.paths.paths.values_mut() {
-        for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete] {
-            if let Some(operation) = operation {
-                operation.parameters.get_or_insert_with(Vec::new).push(csrf_header().into());
-            }
+        let unsafe_operations = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in unsafe_operations.into_iter().flatten() {
+            operation.parameters.get_or_insert_with(Vec::new).push(csrf_header().into());
         }
     }
 }
