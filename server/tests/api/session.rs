@@ -232,3 +232,37 @@ async fn fifty_failures_from_one_address_throttle_every_login_from_it() {
     let throttled = browser.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
     assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
 }
+
+/// Timing must not tell whether an account exists: 200 wrong sign-ins, interleaved, and the
+/// median refusal for a known account within 20% of the one for an unknown account.
+#[tokio::test]
+async fn known_and_unknown_accounts_are_refused_in_the_same_time() {
+    let app = spawn_app().await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for round in 0..100 {
+        // Stay under both throttles: 8 failures per login, 16 per address in each window.
+        if round % 8 == 0 {
+            app.advance(16 * 60);
+        }
+        let mut order = [(seed::DEMO_EMAIL, true), ("nobody@example.com", false)];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for (login, is_known) in order {
+            let started = std::time::Instant::now();
+            let response = app.browser().sign_in(login, "not the password").await;
+            let took = started.elapsed();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "round {round}");
+            if is_known { known.push(took) } else { unknown.push(took) }
+        }
+    }
+    let median = |times: &mut Vec<std::time::Duration>| {
+        times.sort();
+        times[times.len() / 2].as_secs_f64()
+    };
+    let (known, unknown) = (median(&mut known), median(&mut unknown));
+    let ratio = known.max(unknown) / known.min(unknown);
+    println!("median refusal: known {known:.4} s, unknown {unknown:.4} s, ratio {ratio:.3}");
+    assert!(ratio <= 1.2, "known {known} s vs unknown {unknown} s");
+}
