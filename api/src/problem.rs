@@ -31,6 +31,8 @@ pub enum ProblemCode {
     CodeLocked,
     /// The typed confirmation does not match the account's email or ID.
     ConfirmationMismatch,
+    /// The account is in its grace period: only cancelling, reading and signing out work.
+    AccountPendingDeletion,
     Conflict,
     Internal,
     Unavailable,

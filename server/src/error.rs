@@ -43,6 +43,9 @@ pub enum AppError {
     /// Throttled: `code` says which limit, `retry_after` when it lifts.
     #[error("too many requests; retry in {retry_after}s")]
     TooManyRequests { code: ProblemCode, retry_after: u64 },
+    /// The account waits for its purge; it changes only by cancelling.
+    #[error("the account is pending deletion")]
+    PendingDeletion,
     /// The export archive is still being built.
     #[error("the archive is not ready yet")]
     NotReady,
@@ -109,6 +112,11 @@ impl AppError {
             Self::TooManyRequests { code, .. } => {
                 (S::TOO_MANY_REQUESTS, *code, "Too many attempts")
             }
+            Self::PendingDeletion => (
+                S::CONFLICT,
+                C::AccountPendingDeletion,
+                "This account is scheduled for deletion; cancel the deletion first",
+            ),
             Self::NotReady => (S::CONFLICT, C::Conflict, "The archive is not ready yet"),
             Self::NotFound => (S::NOT_FOUND, C::NotFound, "Not found"),
             Self::MethodNotAllowed => {

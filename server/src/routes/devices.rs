@@ -15,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
     state::AppState,
-    store::{self, audit::Event},
+    store::{self, accounts::AccountRow, audit::Event},
 };
 
 #[utoipa::path(
@@ -51,6 +51,7 @@ pub async fn sign_out(
     let device = store::devices::find(&state.db, &session.account_id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
+    active_account(&state, &session).await?;
     if device.find_my_device {
         return Err(AppError::FindMyDeviceOn);
     }
@@ -77,9 +78,7 @@ pub async fn find_my_device_off(
     AppJson(request): AppJson<PasswordConfirmation>,
 ) -> AppResult<Json<Device>> {
     store::devices::find(&state.db, &session.account_id, &id).await?.ok_or(AppError::NotFound)?;
-    let account = store::accounts::find(&state.db, &session.account_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let account = active_account(&state, &session).await?;
     if !state.passwords.verify(Some(account.password_hash), request.password).await? {
         state.audit(&session.account_id, Event::FindMyDeviceOffRefused).await?;
         return Err(AppError::WrongPassword);
@@ -87,6 +86,18 @@ pub async fn find_my_device_off(
     store::devices::turn_off_find_my_device(&state.db, &session.account_id, &id).await?;
     state.audit(&session.account_id, Event::FindMyDeviceOff).await?;
     current(&state, &session, &id).await
+}
+
+/// During the grace period devices stay as they were at confirmation, so that cancelling
+/// restores the account exactly.
+async fn active_account(state: &AppState, session: &CurrentSession) -> AppResult<AccountRow> {
+    let account = store::accounts::find(&state.db, &session.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if account.state == "pending_deletion" {
+        return Err(AppError::PendingDeletion);
+    }
+    Ok(account)
 }
 
 async fn current(state: &AppState, session: &CurrentSession, id: &str) -> AppResult<Json<Device>> {

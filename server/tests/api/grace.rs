@@ -67,6 +67,44 @@ async fn cancelling_while_signed_in_restores_every_category_exactly() {
 }
 
 #[tokio::test]
+async fn during_the_grace_period_the_account_only_reads_cancels_and_signs_out() {
+    let app = spawn_app().await;
+    close_demo(&app).await;
+    let mut browser = signed_in_demo(&app).await;
+    let devices: Value = browser.get("/devices").await.json().await.unwrap();
+
+    let off = json!({ "password": seed::DEMO_PASSWORD });
+    let refused = [
+        browser.post("/devices/dev-2b8e4d10/sign-out").await,
+        browser.post_json("/devices/dev-7f3a9c21/find-my-device/off", off).await,
+    ];
+    for response in refused {
+        assert_problem(response, StatusCode::CONFLICT, "account_pending_deletion").await;
+    }
+    for (path, body) in [
+        ("/deletion/terms", json!({ "accepted": true })),
+        (
+            "/deletion/acknowledgements",
+            json!({ "balance_forfeit": true, "purchases_erased": true, "no_backup": true }),
+        ),
+    ] {
+        let response = browser.put_json(path, body).await;
+        assert_problem(response, StatusCode::CONFLICT, "step_out_of_order").await;
+    }
+    assert_eq!(browser.get("/devices").await.json::<Value>().await.unwrap(), devices);
+    let state: Value = browser.get("/deletion").await.json().await.unwrap();
+    assert_eq!(state["status"], "pending_deletion");
+
+    // Confirming again is a retry: the same request, not a second one.
+    let again = browser.request(Method::POST, "/deletion/confirm");
+    let again = again.json(&json!({ "confirmation": EMAIL })).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    assert_eq!(again.json::<Value>().await.unwrap()["reference"], state["reference"]);
+    let request = browser.request(Method::DELETE, "/deletion");
+    assert_eq!(browser.send(request).await.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
 async fn the_email_link_cancels_once_without_signing_in() {
     let app = spawn_app().await;
     let before = close_demo(&app).await;
