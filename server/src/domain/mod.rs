@@ -3,6 +3,7 @@
 pub mod account_id;
 pub mod checklist;
 pub mod code;
+pub mod confirmation;
 pub mod email;
 pub mod login;
 pub mod phone;

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use axum::{Json, extract::State, http::StatusCode};
 use farewell_api::{Me, RegisterRequest};
 
-use crate::openapi::Refusals;
 use crate::{
     domain::{AccountId, Email, Phone},
     error::{AppError, AppResult},
     extract::AppJson,
+    openapi::Refusals,
     routes::me::personal_info,
     state::AppState,
     store::{self, accounts::NewAccount},

@@ -8,12 +8,12 @@ use axum::{
 };
 use farewell_api::CancelPreview;
 
-use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{AccountId, Email, SecretToken},
     error::{AppError, AppResult},
     grace,
+    openapi::Refusals,
     state::AppState,
     store,
 };

@@ -7,9 +7,9 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::openapi::Refusals;
 use crate::{
     error::{AppError, AppResult},
+    openapi::Refusals,
     state::AppState,
     store::{self, outbox::Message},
 };

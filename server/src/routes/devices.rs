@@ -10,10 +10,10 @@ use axum::{
 };
 use farewell_api::{Device, PasswordConfirmation};
 
-use crate::openapi::Refusals;
 use crate::{
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
+    openapi::Refusals,
     state::AppState,
     store::{self, accounts::AccountRow, audit::Event},
 };

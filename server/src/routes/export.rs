@@ -12,13 +12,13 @@ use farewell_api::{ExportState, ExportStatus};
 use time::OffsetDateTime;
 use tokio_util::io::ReaderStream;
 
-use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::random_id,
     error::{AppError, AppResult},
     export,
     extract::CurrentSession,
+    openapi::Refusals,
     state::AppState,
     store::{self, exports::ExportRow},
 };

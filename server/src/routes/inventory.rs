@@ -3,8 +3,10 @@
 use axum::{Json, extract::State};
 use farewell_api::Inventory;
 
-use crate::openapi::Refusals;
-use crate::{error::AppResult, extract::CurrentSession, state::AppState, store};
+use crate::{
+    openapi::Refusals,
+    {error::AppResult, extract::CurrentSession, state::AppState, store},
+};
 
 #[utoipa::path(
     get,

@@ -4,12 +4,12 @@ use anyhow::anyhow;
 use axum::{Json, extract::State};
 use farewell_api::{AccountState, LanguageRequest, Me};
 
-use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{Email, Phone},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
+    openapi::Refusals,
     state::AppState,
     store::{self, accounts::AccountRow},
 };

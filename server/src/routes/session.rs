@@ -17,11 +17,11 @@ use axum_extra::extract::{
 };
 use farewell_api::{Me, ProblemCode, SignInRequest};
 
-use crate::openapi::Refusals;
 use crate::{
     domain::{AccountId, Login, SecretToken},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession, SESSION_COOKIE},
+    openapi::Refusals,
     routes::me::personal_info,
     state::AppState,
     store::{self, audit::Event, sessions::ABSOLUTE_TIMEOUT_SECS},

@@ -6,6 +6,7 @@
 //! account, all in one transaction. A retry with the same (now ended) session cookie answers
 //! the same reference, so a double-click or a lost response cannot confuse anyone.
 
+use anyhow::Context;
 use axum::{Json, extract::State, http::StatusCode};
 use axum_extra::extract::CookieJar;
 use farewell_api::{ConfirmRequest, Confirmation, DeletionStatus, WizardStep};
@@ -13,14 +14,14 @@ use rand::{Rng, rngs::OsRng};
 use time::OffsetDateTime;
 
 use super::{current, require_step};
-use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
-    domain::{AccountId, Email, SecretToken},
+    domain::{AccountId, Email, SecretToken, confirmation},
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession, SESSION_COOKIE},
     grace,
     messages::{self, DeletionConfirmed, Language},
+    openapi::Refusals,
     routes::session::expired_session_cookie,
     state::AppState,
     store::{self, accounts::AccountRow, audit::Event, deletion::Confirmed, outbox::NewMessage},
@@ -55,7 +56,8 @@ pub async fn confirm(
         return Ok((StatusCode::ACCEPTED, jar, Json(confirmation(&state, &row).await?)));
     }
     require_step(&deletion, WizardStep::Confirm)?;
-    if !matches_account(&request.confirmation, &row) {
+    let email = Email::parse(&row.email).context("a stored email is valid")?;
+    if !confirmation::matches(&request.confirmation, account, &email) {
         return Err(AppError::ConfirmationMismatch);
     }
 
@@ -87,12 +89,6 @@ pub async fn confirm(
     state.outbox_wake.notify_one();
     state.audit(account, Event::DeletionRequested).await?;
     Ok((StatusCode::ACCEPTED, jar, Json(confirmation(&state, &row).await?)))
-}
-
-/// The typed text is the account ID, or the account's email in any case and spacing.
-fn matches_account(typed: &str, account: &AccountRow) -> bool {
-    let typed = typed.trim();
-    typed == account.id || Email::parse(typed).is_some_and(|e| e.as_str() == account.email)
 }
 
 /// A repeat from the session that confirmed: its cookie no longer signs in, but it may learn

@@ -14,7 +14,6 @@ use farewell_api::{
     TermsRequest, Verification, WizardStep,
 };
 
-use crate::openapi::Refusals;
 use crate::{
     clock::rfc3339,
     domain::{
@@ -28,6 +27,7 @@ use crate::{
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
     grace,
+    openapi::Refusals,
     state::AppState,
     store::{self, audit::Event, codes::CodeRow, deletion::DeletionRow},
 };

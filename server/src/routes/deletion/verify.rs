@@ -13,7 +13,6 @@ use farewell_api::{
 };
 
 use super::{current, require_step, usable};
-use crate::openapi::Refusals;
 use crate::{
     domain::{
         Email, Phone, SecretToken, VerificationCode,
@@ -22,6 +21,7 @@ use crate::{
     error::{AppError, AppResult},
     extract::{AppJson, CurrentSession},
     messages::{self, Language},
+    openapi::Refusals,
     routes::session::session_cookie,
     state::AppState,
     store::{
