@@ -3,6 +3,7 @@
 mod apifuzz;
 mod app;
 mod e2e;
+mod fuzz;
 mod process;
 mod serve;
 mod server;
@@ -17,7 +18,8 @@ commands:
   serve   install missing tools, build the app, start it with demo data
   test    install what tests need and run every test
   dev     live-reloading app (trunk serve) in front of the API server
-  fuzz    only the fuzzing part of `test` (set FAREWELL_FUZZ_SEED to explore other inputs)";
+  fuzz    only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
+          FAREWELL_FUZZ_SEED for other API inputs)";
 
 fn main() {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -25,7 +27,7 @@ fn main() {
         "serve" => serve::serve(),
         "test" => test::test(),
         "dev" => serve::dev(),
-        "fuzz" => apifuzz::fuzz_api(),
+        "fuzz" => fuzz::fuzz_parsers().and_then(|()| apifuzz::fuzz_api()),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order of how fast they fail.
 
 use crate::{
-    apifuzz, app, e2e,
+    apifuzz, app, e2e, fuzz,
     process::{cmd, run},
     step, tools,
 };
@@ -35,6 +35,10 @@ pub fn test() -> anyhow::Result<()> {
         "warnings",
     ]))?;
 
+    step("cargo deny: licenses, bans and sources (advisories need GitHub; see README)");
+    tools::ensure_cargo_tool("cargo-deny", "cargo-deny", tools::CARGO_DENY_VERSION, true)?;
+    run(cmd("cargo").args(["deny", "--offline", "check", "licenses", "bans", "sources"]))?;
+
     step("native tests (unit, API against a spawned server)");
     run(cmd("cargo").args(["test", "--workspace", "--locked"]))?;
 
@@ -43,6 +47,7 @@ pub fn test() -> anyhow::Result<()> {
         .args(["test", "--package", "farewell", "--target", "wasm32-unknown-unknown", "--locked"])
         .env("CHROMEDRIVER", tools::CHROMEDRIVER))?;
 
+    fuzz::fuzz_parsers()?;
     apifuzz::fuzz_api()?;
     app::build()?;
     e2e::end_to_end()?;

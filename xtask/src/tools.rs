@@ -12,6 +12,7 @@ use crate::{
 };
 
 const TRUNK_VERSION: &str = "0.21.14";
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
 
 /// Tools to build the web app.
 pub fn ensure_build_tools() -> anyhow::Result<()> {
@@ -42,7 +43,12 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> anyhow::Result<()> {
+pub fn ensure_cargo_tool(
+    binary: &str,
+    krate: &str,
+    version: &str,
+    locked: bool,
+) -> anyhow::Result<()> {
     let current = output(cmd(binary).arg("--version")).unwrap_or_default();
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
