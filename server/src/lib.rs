@@ -9,6 +9,7 @@ pub mod extract;
 pub mod grace;
 pub mod messages;
 pub mod openapi;
+pub mod operator;
 pub mod password;
 pub mod routes;
 pub mod security;

@@ -1,6 +1,7 @@
-//! Entry point: configuration from the environment, logging, then serve until SIGTERM/Ctrl-C.
+//! Entry point: configuration from the environment, logging, then serve until SIGTERM/Ctrl-C
+//! (or an operator command, see `operator`).
 
-use farewell_server::{config::Config, seed, startup::Application};
+use farewell_server::{config::Config, operator, seed, startup::Application};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,9 +11,20 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
+        // stdout is for what a command prints (the URL, audit lines); logs go to stderr.
+        .with_writer(std::io::stderr)
         .init();
 
     let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("audit") => return operator::audit(&args[1..], &config).await,
+        Some(_) => {
+            eprintln!("{}", operator::USAGE);
+            std::process::exit(2);
+        }
+    }
     let app = Application::build(config).await?;
     let url = format!("http://{}", app.address());
     tracing::info!("listening on {url}");

@@ -66,7 +66,9 @@ pub fn fuzz_api() -> anyhow::Result<()> {
             .args(["--workers", "2"])
             .env("FAREWELL_API", &api)
             .env("SCHEMATHESIS_HOOKS", "hooks")
-            .env("PYTHONPATH", &tools);
+            .env("PYTHONPATH", &tools)
+            // schemathesis keeps a cache in its working directory.
+            .current_dir(venv());
         if run(&mut command).is_err() {
             bail!("schemathesis found failures; replay them with FAREWELL_FUZZ_SEED={seed}");
         }

@@ -1,5 +1,7 @@
 //! The security audit trail: who did what, when, from where. Never a password or token.
 
+use serde::Serialize;
+
 use crate::domain::AccountId;
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,13 @@ pub async fn record(
     event: Event,
     client_ip: Option<&str>,
 ) -> sqlx::Result<()> {
+    // Also to the log, where operators' tooling already looks (target `farewell::audit`).
+    tracing::info!(
+        target: "farewell::audit",
+        event = event.as_str(),
+        account = account.map(AccountId::as_str),
+        client_ip,
+    );
     sqlx::query("INSERT INTO audit_log (at, account_id, event, client_ip) VALUES (?, ?, ?, ?)")
         .bind(now)
         .bind(account.map(AccountId::as_str))
@@ -72,4 +81,30 @@ pub async fn record(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// One row of the trail as operators read it (`farewell-server audit`).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub at: i64,
+    pub account_id: Option<String>,
+    pub event: String,
+    pub client_ip: Option<String>,
+}
+
+/// Entries since `since` (Unix seconds), oldest first, of one account or all.
+pub async fn since(
+    db: impl sqlx::SqliteExecutor<'_>,
+    since: i64,
+    account: Option<&str>,
+) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as(
+        "SELECT at, account_id, event, client_ip FROM audit_log \
+         WHERE at >= ? AND (? IS NULL OR account_id = ?) ORDER BY id",
+    )
+    .bind(since)
+    .bind(account)
+    .bind(account)
+    .fetch_all(db)
+    .await
 }

@@ -1,5 +1,6 @@
 //! Black-box API tests: a spawned server on a free port, a fresh SQLite file per test, real HTTP.
 
+mod audit;
 mod deletion;
 mod devices;
 mod export;
