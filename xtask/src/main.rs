@@ -4,6 +4,7 @@ mod apifuzz;
 mod app;
 mod e2e;
 mod fuzz;
+mod locales;
 mod process;
 mod serve;
 mod server;
