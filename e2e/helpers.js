@@ -57,6 +57,27 @@ export async function expectNoAxeViolations(page) {
   assert.deepEqual(summary, [], 'axe-core found violations');
 }
 
+/// How many (screen, language, scheme, width) combinations axe checked in this file.
+export const axeChecks = { count: 0 };
+
+/// axe-core at 320, 768 and 1280 px in the light and the dark scheme, and no sideways
+/// scrolling at any of them; leaves the page at 1280 px in its original scheme.
+export async function checkEverywhere(page, { widths = [320, 768, 1280], schemes = ['light', 'dark'] } = {}) {
+  const original = await page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  for (const colorScheme of schemes) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${overflow}px of sideways scrolling at ${width}px (${colorScheme})`);
+      await expectNoAxeViolations(page);
+      axeChecks.count += 1;
+    }
+  }
+  await page.emulateMedia({ colorScheme: original });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /// Presses Tab until the focused element matches `selector`; fails if it never does, or if
 /// the focused element shows no visible focus indicator.
 export async function tabTo(page, selector, { max = 80, back = false } = {}) {

@@ -39,7 +39,8 @@ mod tests {
         sources(&root().join("src"), &mut code);
         let untranslated: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         let unused: Vec<_> = en.keys().filter(|k| !uses(&code, k)).collect();
-        let blank: Vec<_> = zh.iter().filter(|(_, v)| v.trim().is_empty()).map(|(k, _)| k).collect();
+        let blank: Vec<_> =
+            zh.iter().filter(|(_, v)| v.trim().is_empty()).map(|(k, _)| k).collect();
         assert_eq!(untranslated, Vec::<&String>::new(), "missing in zh-CN");
         assert_eq!(unused, Vec::<&String>::new(), "no screen uses these keys");
         assert_eq!(blank, Vec::<&String>::new(), "empty in zh-CN");

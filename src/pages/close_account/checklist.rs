@@ -32,6 +32,7 @@ fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
 pub fn Checklist(wizard: Wizard) -> impl IntoView {
     let i18n = use_i18n();
     let devices = DeviceActions::new(Callback::new(move |_| wizard.reload()));
+    provide_context(TickSender::new(wizard));
     let items = Memo::new(move |_| wizard.state.with(|s| s.checklist.clone()));
     let done = Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.ok).count()));
     let summary = move || {
@@ -117,17 +118,17 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
             let label = move || fill(i18n.t().ack_balance_forfeit, &[("amount", &money())]);
             let relevant = item.amount.as_ref().is_some_and(|m| m.minor > 0);
             relevant
-                .then(|| view! { <Tick wizard field=Tick::BalanceForfeit label=Signal::derive(label) /> })
+                .then(|| view! { <Tick field=Tick::BalanceForfeit label=Signal::derive(label) /> })
                 .into_any()
         }
         ItemId::PurchasesErased => view! {
-            <Tick wizard field=Tick::PurchasesErased label=Signal::derive(move || i18n.t().ack_purchases_erased.to_owned()) />
+            <Tick field=Tick::PurchasesErased label=Signal::derive(move || i18n.t().ack_purchases_erased.to_owned()) />
         }
         .into_any(),
         ItemId::Backup => view! {
             <p class="hint">{tr(|t| t.fix_backup)}</p>
             <ExportPanel on_change=Callback::new(move |_| wizard.reload()) />
-            <Tick wizard field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
+            <Tick field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
         }
         .into_any(),
         _ => ().into_any(),
@@ -177,14 +178,58 @@ impl Tick {
     }
 }
 
+/// The ticks as the person last set them. Requests go one at a time and each carries every
+/// tick set so far, so a quick second tick is never undone by the answer to the first.
+#[derive(Clone, Copy)]
+struct TickSender {
+    wizard: Wizard,
+    wanted: RwSignal<Option<Acknowledgements>>,
+    sending: RwSignal<bool>,
+}
+
+impl TickSender {
+    fn new(wizard: Wizard) -> Self {
+        Self { wizard, wanted: RwSignal::new(None), sending: RwSignal::new(false) }
+    }
+
+    /// What the box shows: the person's latest choice, else the server's answer.
+    fn checked(&self, field: Tick) -> bool {
+        self.wanted
+            .with(|wanted| wanted.as_ref().map(|acks| field.get(acks)))
+            .unwrap_or_else(|| self.wizard.state.with(|s| field.get(&s.acknowledgements)))
+    }
+
+    fn set(self, field: Tick, value: bool) {
+        let mut acks = self
+            .wanted
+            .get_untracked()
+            .unwrap_or_else(|| self.wizard.state.with_untracked(|s| s.acknowledgements.clone()));
+        field.set(&mut acks, value);
+        self.wanted.set(Some(acks));
+        if self.sending.get_untracked() {
+            return;
+        }
+        self.sending.set(true);
+        spawn_local(async move {
+            while let Some(acks) = self.wanted.get_untracked() {
+                let result = api_client::acknowledge(&acks).await;
+                let failed = result.is_err();
+                self.wizard.accept(result);
+                // A refusal shows the server's ticks again; otherwise stop once it has the latest.
+                if failed || self.wanted.get_untracked().as_ref() == Some(&acks) {
+                    self.wanted.set(None);
+                }
+            }
+            self.sending.set(false);
+        });
+    }
+}
+
 #[component]
-fn Tick(wizard: Wizard, field: Tick, #[prop(into)] label: Signal<String>) -> impl IntoView {
-    let checked = Memo::new(move |_| wizard.state.with(|s| field.get(&s.acknowledgements)));
-    let on_change = move |ev| {
-        let mut acks = wizard.state.with_untracked(|s| s.acknowledgements.clone());
-        field.set(&mut acks, event_target_checked(&ev));
-        spawn_local(async move { wizard.accept(api_client::acknowledge(&acks).await) });
-    };
+fn Tick(field: Tick, #[prop(into)] label: Signal<String>) -> impl IntoView {
+    let sender = expect_context::<TickSender>();
+    let checked = Memo::new(move |_| sender.checked(field));
+    let on_change = move |ev| sender.set(field, event_target_checked(&ev));
     view! {
         <div class="checkbox">
             <input type="checkbox" id=field.id() prop:checked=checked on:change=on_change />
