@@ -2,24 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations, lastCodeTo,
+  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations, lastCodeTo, api,
 } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/// Calls the API from inside the page, with its cookies, as the app does.
-async function api(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(`/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.status;
-  }, { method, path, body });
-}
 
 /// Requests deletion of the signed-in demo account through the API, step by step.
 async function requestDeletion(page) {

@@ -104,3 +104,15 @@ export async function lastCodeTo(to) {
   assert.ok(match, `no code sent to ${to}`);
   return match[1];
 }
+
+/// Calls the API from inside the page, with its cookies, as the app does; returns the status.
+export async function api(page, method, path, body) {
+  return page.evaluate(async ({ method, path, body }) => {
+    const response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return response.status;
+  }, { method, path, body });
+}

@@ -6,6 +6,7 @@ mod e2e;
 mod fuzz;
 mod locales;
 mod process;
+mod screenshots;
 mod serve;
 mod server;
 mod test;
@@ -16,11 +17,12 @@ use std::path::PathBuf;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  serve   install missing tools, build the app, start it with demo data
-  test    install what tests need and run every test
-  dev     live-reloading app (trunk serve) in front of the API server
-  fuzz    only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
-          FAREWELL_FUZZ_SEED for other API inputs)";
+  serve        install missing tools, build the app, start it with demo data
+  test         install what tests need and run every test
+  dev          live-reloading app (trunk serve) in front of the API server
+  screenshots  PNGs of every screen and step in target/screenshots/
+  fuzz         only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
+               FAREWELL_FUZZ_SEED for other API inputs)";
 
 fn main() {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -28,6 +30,7 @@ fn main() {
         "serve" => serve::serve(),
         "test" => test::test(),
         "dev" => serve::dev(),
+        "screenshots" => screenshots::screenshots(),
         "fuzz" => fuzz::fuzz_parsers().and_then(|()| apifuzz::fuzz_api()),
         _ => {
             eprintln!("{USAGE}");

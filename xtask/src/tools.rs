@@ -91,20 +91,22 @@ fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const UNZIP: &str = "/usr/bin/unzip";
+/// A Simplified Chinese font: without one, headless Chromium draws every hanzi as a box.
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
-/// Chromium and ChromeDriver for the browser tests, and `unzip`, which the export tests use
-/// to open archives the way a person would.
+/// Chromium and ChromeDriver for the browser tests, a CJK font, and `unzip`, which the
+/// export tests use to open archives the way a person would.
 fn ensure_chromium() -> anyhow::Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(UNZIP).exists()
-    {
+    if [CHROMIUM, CHROMEDRIVER, UNZIP, CJK_FONT].iter().all(|path| Path::new(path).exists()) {
         return Ok(());
     }
-    step("installing Chromium, ChromeDriver and unzip from Debian");
+    step("installing Chromium, ChromeDriver, a CJK font and unzip from Debian");
     if output(cmd("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
         bail!("Chromium is missing; run as root or `apt-get install chromium chromium-driver`");
     }
     run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(cmd("apt-get")
         .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "unzip"])
+        .arg("fonts-wqy-microhei")
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
