@@ -1,7 +1,7 @@
 //! A typed or pasted verification code is six ASCII digits, or nothing.
 #![no_main]
 
-use farewell_server::domain::VerificationCode;
+use farewell_domain::VerificationCode;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|typed: &str| {

@@ -1,7 +1,7 @@
 //! The last step's typed confirmation: only the account ID or the account's email confirm.
 #![no_main]
 
-use farewell_server::domain::{AccountId, Email, confirmation};
+use farewell_domain::{AccountId, Email, confirmation};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|typed: &str| {

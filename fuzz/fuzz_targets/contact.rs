@@ -2,7 +2,7 @@
 //! and never shows it whole.
 #![no_main]
 
-use farewell_server::domain::{Email, Phone};
+use farewell_domain::{Email, Phone};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|typed: &str| {

@@ -2,7 +2,7 @@
 //! normalizes to a key that parses back to the same login.
 #![no_main]
 
-use farewell_server::domain::Login;
+use farewell_domain::Login;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|typed: &str| {

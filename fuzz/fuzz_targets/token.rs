@@ -1,7 +1,7 @@
 //! Cancel links and session cookies: a token parses only from its one canonical encoding.
 #![no_main]
 
-use farewell_server::domain::{AccountId, SecretToken};
+use farewell_domain::{AccountId, SecretToken};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -2,7 +2,7 @@
 
 pub mod clock;
 pub mod config;
-pub mod domain;
+pub use farewell_domain as domain;
 pub mod error;
 pub mod export;
 pub mod extract;

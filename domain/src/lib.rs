@@ -1,4 +1,5 @@
-//! Domain newtypes: once constructed, a value is valid.
+//! Domain newtypes and rules: once constructed, a value is valid. No I/O, so the fuzz
+//! targets and the server share exactly the same parsers.
 
 pub mod account_id;
 pub mod checklist;
