@@ -16,6 +16,11 @@ use crate::{
 pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.me().is_some());
+    // During the grace period only the pending page is open to the person; links to the
+    // other account pages would only bounce back to it.
+    let with_nav = Memo::new(move |_| {
+        auth.me().is_some_and(|me| me.state == farewell_api::AccountState::Active)
+    });
     let skip_to_main = |event: ev::MouseEvent| {
         event.prevent_default();
         if let Some(main) = document()
@@ -44,8 +49,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <OfflineBanner />
-        <div class="shell" class:with-nav=move || signed_in.get()>
-            <Show when=move || signed_in.get()>
+        <div class="shell" class:with-nav=move || with_nav.get()>
+            <Show when=move || with_nav.get()>
                 <AccountNav />
             </Show>
             <main id="main" tabindex="-1">
