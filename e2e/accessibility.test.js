@@ -63,3 +63,28 @@ async function checkScreen(page, path, lang) {
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
+
+test('with reduced motion asked for, nothing animates or transitions', async () => {
+  const page = await openPage(browser, { reducedMotion: 'reduce', viewport: { width: 1280, height: 900 } });
+  // The skeletons pulse while a page loads: hold the answer back to catch them on screen.
+  await page.route('**/api/v1/inventory', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(`${BASE_URL}/signin`);
+  const status = await page.evaluate(async ({ login, password }) => (await fetch('/api/v1/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
+    body: JSON.stringify({ login, password }),
+  })).status, { login: DEMO.email, password: DEMO.password });
+  assert.equal(status, 200);
+  await page.goto(`${BASE_URL}/account/data`);
+  await page.locator('.skeleton-line').first().waitFor();
+  const moving = await page.evaluate(() => [...document.querySelectorAll('*')]
+    .map((el) => getComputedStyle(el))
+    .filter((style) => style.animationName !== 'none'
+      || style.transitionDuration.split(',').some((d) => parseFloat(d) > 0))
+    .length);
+  assert.equal(moving, 0, 'elements still animate with prefers-reduced-motion: reduce');
+  assert.deepEqual(page.problems, []);
+});
