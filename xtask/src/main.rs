@@ -2,6 +2,7 @@
 
 mod apifuzz;
 mod app;
+mod bench;
 mod e2e;
 mod fuzz;
 mod locales;
@@ -20,6 +21,8 @@ commands:
   serve        install missing tools, build the app, start it with demo data
   test         install what tests need and run every test
   dev          live-reloading app (trunk serve) in front of the API server
+  bench        measure speed and size against same-run baselines (--quick: a short run
+               that fails on a regression against bench/budget.json)
   screenshots  PNGs of every screen and step in target/screenshots/
   fuzz         only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
                FAREWELL_FUZZ_SEED for other API inputs)";
@@ -31,6 +34,7 @@ fn main() {
         "test" => test::test(),
         "dev" => serve::dev(),
         "screenshots" => screenshots::screenshots(),
+        "bench" => bench::bench(std::env::args().any(|a| a == "--quick")),
         "fuzz" => fuzz::fuzz_parsers().and_then(|()| apifuzz::fuzz_api()),
         _ => {
             eprintln!("{USAGE}");

@@ -4,7 +4,7 @@
 use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Stdio},
     time::{Duration, Instant},
 };
@@ -29,16 +29,21 @@ impl TestServer {
     }
 
     pub fn start(name: &str) -> anyhow::Result<Self> {
+        Self::start_with(name, "debug", &root().join("dist"))
+    }
+
+    /// A server of the `profile` build ("debug" or "release") serving `dist`.
+    pub fn start_with(name: &str, profile: &str, dist: &Path) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("farewell-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data)?;
         let port = free_port()?;
-        let child = cmd(root().join("target/debug/farewell-server"))
+        let child = cmd(root().join("target").join(profile).join("farewell-server"))
             .env("PORT", port.to_string())
             .env("BIND", "127.0.0.1")
             .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
             .env("FAREWELL_DEV", "1")
-            .env("FAREWELL_DIST", root().join("dist"))
+            .env("FAREWELL_DIST", dist)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -68,18 +73,40 @@ fn free_port() -> anyhow::Result<u16> {
 fn wait_until_healthy(port: u16) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-            let request =
-                "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-            let mut answer = String::new();
-            if stream.write_all(request.as_bytes()).is_ok()
-                && stream.read_to_string(&mut answer).is_ok()
-                && answer.starts_with("HTTP/1.1 200")
-            {
-                return Ok(());
-            }
+        if request(port, "GET", "/api/v1/health", &[], "").is_ok_and(|r| r.status == 200) {
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     bail!("the server did not become healthy on port {port}")
+}
+
+/// An answer to [`request`]: its status and raw header block.
+pub struct Answer {
+    pub status: u16,
+    pub headers: String,
+}
+
+/// One plain HTTP/1.1 request on loopback: enough for setting up benchmarks and health checks
+/// without an HTTP client crate.
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> anyhow::Result<Answer> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(head.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let (headers, _) = answer.split_once("\r\n\r\n").context("no header end")?;
+    let status = headers.split(' ').nth(1).and_then(|s| s.parse().ok()).context("no status")?;
+    Ok(Answer { status, headers: headers.to_owned() })
 }

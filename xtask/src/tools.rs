@@ -110,3 +110,15 @@ fn ensure_chromium() -> anyhow::Result<()> {
         .arg("fonts-wqy-microhei")
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+/// A program from a Debian package, installed when missing (the benchmarks' `wrk`).
+pub fn ensure_debian_tool(binary: &str, package: &str) -> anyhow::Result<()> {
+    if output(cmd("which").arg(binary)).is_some() {
+        return Ok(());
+    }
+    step(&format!("installing {package} from Debian"));
+    run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "--no-install-recommends", package])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}

@@ -1,0 +1,54 @@
+// `cargo xtask bench`: how long a cold visit takes from navigation start until the sign-in
+// button can be pressed, for /signin and for a static HTML page with the same form served by
+// the same server (the baseline), interleaved round by round; and the bytes /signin transfers.
+// Prints one JSON object on stdout.
+import { launch } from './helpers.js';
+
+const BASE_URL = process.env.BASE_URL;
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+
+/// Records when a submit button first exists and is enabled, as the page builds itself.
+/// (Ours says `aria-disabled` with the reason until both fields are filled; it already
+/// responds then, so only the `disabled` property counts.)
+function watchForReadyButton() {
+  const ready = () => {
+    const button = document.querySelector('button[type=submit]');
+    return button && !button.disabled;
+  };
+  const check = () => {
+    if (window.__readyAt === undefined && ready()) window.__readyAt = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+  document.addEventListener('DOMContentLoaded', check);
+}
+
+async function visit(browser, path) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.addInitScript(watchForReadyButton);
+  await page.goto(`${BASE_URL}${path}`);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  const measured = await page.evaluate(() => ({
+    readyMs: window.__readyAt,
+    bytes: [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .reduce((sum, entry) => sum + entry.encodedBodySize, 0),
+  }));
+  await context.close();
+  return measured;
+}
+
+const browser = await launch();
+const result = { ours: [], baseline: [], bytes: 0 };
+// One unmeasured visit of each warms the server and the disk cache alike.
+await visit(browser, '/signin');
+await visit(browser, '/bench-baseline.html');
+for (let round = 0; round < ROUNDS; round += 1) {
+  const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+  for (const which of order) {
+    const measured = await visit(browser, which === 'ours' ? '/signin' : '/bench-baseline.html');
+    result[which].push(measured.readyMs);
+    if (which === 'ours') result.bytes = measured.bytes;
+  }
+}
+await browser.close();
+console.log(JSON.stringify(result));

@@ -1,0 +1,235 @@
+//! The API under load with wrk: authenticated reads and writes against the bare health
+//! handler, and `/me` while sign-ins (argon2id) run beside it.
+
+use std::{fs, path::PathBuf, process::Child, thread, time::Duration};
+
+use anyhow::{Context, bail};
+
+use super::{Effort, Row, percentile};
+use crate::{
+    process::cmd,
+    root,
+    server::{TestServer, request},
+};
+
+const CONNECTIONS: &str = "64";
+const LOGIN: &str = r#"{"login":"demo@example.com","password":"farewell-demo"}"#;
+const TICKS: &str = r#"{"balance_forfeit":true,"purchases_erased":false,"no_backup":false}"#;
+
+/// What one wrk run measured.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    rps: f64,
+    p99_ms: f64,
+}
+
+pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
+    let cookie = sign_in(server.port)?;
+    let csrf = ("X-Requested-With", "farewell");
+    let start = request(server.port, "POST", "/api/v1/deletion", &[("Cookie", &cookie), csrf], "")?;
+    anyhow::ensure!(start.status == 200, "starting a deletion request: {}", start.status);
+
+    let scripts = Scripts::write(&cookie)?;
+    let (mut health, mut reads, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..effort.rounds {
+        // Interleaved, and in a different order each round, so drift hits all three alike.
+        let mut order = [0, 1, 2];
+        order.rotate_left(round % 3);
+        for which in order {
+            match which {
+                0 => health.push(wrk(server, &scripts.health, effort.seconds)?),
+                1 => reads.push(wrk(server, &scripts.reads, effort.seconds)?),
+                _ => writes.push(wrk(server, &scripts.writes, effort.seconds)?),
+            }
+        }
+    }
+    let without = wrk(server, &scripts.me, effort.seconds)?;
+    let sign_ins = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, "4")?;
+    thread::sleep(Duration::from_millis(500));
+    let with = wrk(server, &scripts.me, effort.seconds)?;
+    let sign_ins = parse(&String::from_utf8_lossy(&sign_ins.wait_with_output()?.stdout))?;
+
+    let median = |runs: &[Run], f: fn(&Run) -> f64| {
+        percentile(&runs.iter().map(f).collect::<Vec<_>>(), 50.0)
+    };
+    let (base_rps, base_p99) = (median(&health, |r| r.rps), median(&health, |r| r.p99_ms));
+    let (read_rps, read_p99) = (median(&reads, |r| r.rps), median(&reads, |r| r.p99_ms));
+    let (write_rps, write_p99) = (median(&writes, |r| r.rps), median(&writes, |r| r.p99_ms));
+    let rps = |v: f64| format!("{v:.0} req/s");
+    let ms = |v: f64| format!("{v:.2} ms");
+    Ok(vec![
+        Row::ratio(
+            "reads",
+            "authenticated reads (/me, /deletion, /inventory): req/s",
+            rps(base_rps),
+            rps(read_rps),
+            read_rps / base_rps,
+            "≥ 0.35×",
+            read_rps / base_rps >= 0.35,
+        ),
+        Row::ratio(
+            "reads_p99",
+            "authenticated reads: p99",
+            ms(base_p99),
+            ms(read_p99),
+            read_p99 / base_p99,
+            "≤ 3×",
+            read_p99 / base_p99 <= 3.0,
+        ),
+        Row::ratio(
+            "writes",
+            "writes (PUT /deletion/acknowledgements): req/s",
+            rps(base_rps),
+            rps(write_rps),
+            write_rps / base_rps,
+            "≥ 0.12×",
+            write_rps / base_rps >= 0.12,
+        ),
+        Row::absolute(
+            "writes_p99",
+            "writes: p99",
+            ms(write_p99),
+            write_p99,
+            "≤ 10 ms",
+            write_p99 <= 10.0,
+        ),
+        Row::ratio(
+            "sign_in_pressure",
+            &format!("/me p99 while {:.0} sign-ins/s run", sign_ins.rps),
+            ms(without.p99_ms),
+            ms(with.p99_ms),
+            with.p99_ms / without.p99_ms,
+            "≤ 2×",
+            with.p99_ms / without.p99_ms <= 2.0,
+        ),
+    ])
+}
+
+fn sign_in(port: u16) -> anyhow::Result<String> {
+    let headers = [("Content-Type", "application/json"), ("X-Requested-With", "farewell")];
+    let answer = request(port, "POST", "/api/v1/session", &headers, LOGIN)?;
+    anyhow::ensure!(answer.status == 200, "demo sign-in answered {}", answer.status);
+    answer
+        .headers
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, value)| value.trim().split(';').next().map(str::to_owned))
+        .context("no session cookie")
+}
+
+/// wrk Lua scripts, one per kind of request.
+struct Scripts {
+    health: PathBuf,
+    reads: PathBuf,
+    writes: PathBuf,
+    me: PathBuf,
+    sign_in: PathBuf,
+}
+
+impl Scripts {
+    fn write(cookie: &str) -> anyhow::Result<Self> {
+        let dir = root().join("target/bench/wrk");
+        fs::create_dir_all(&dir)?;
+        let auth = format!("wrk.headers[\"Cookie\"] = \"{cookie}\"\n");
+        let json = "wrk.headers[\"Content-Type\"] = \"application/json\"\n\
+                    wrk.headers[\"X-Requested-With\"] = \"farewell\"\n";
+        let file = |name: &str, body: String| -> anyhow::Result<PathBuf> {
+            let path = dir.join(name);
+            fs::write(&path, body)?;
+            Ok(path)
+        };
+        Ok(Self {
+            health: file("health.lua", "wrk.path = \"/api/v1/health\"\n".into())?,
+            reads: file(
+                "reads.lua",
+                format!(
+                    "{auth}local paths = {{\"/api/v1/me\", \"/api/v1/deletion\", \"/api/v1/inventory\"}}\n\
+                     local i = 0\n\
+                     request = function()\n  i = i % 3 + 1\n  return wrk.format(\"GET\", paths[i])\nend\n"
+                ),
+            )?,
+            writes: file(
+                "writes.lua",
+                format!(
+                    "{auth}{json}wrk.method = \"PUT\"\nwrk.path = \"/api/v1/deletion/acknowledgements\"\n\
+                     wrk.body = '{TICKS}'\n"
+                ),
+            )?,
+            me: file("me.lua", format!("{auth}wrk.path = \"/api/v1/me\"\n"))?,
+            sign_in: file(
+                "sign_in.lua",
+                format!(
+                    "{json}wrk.method = \"POST\"\nwrk.path = \"/api/v1/session\"\nwrk.body = '{LOGIN}'\n"
+                ),
+            )?,
+        })
+    }
+}
+
+fn spawn_wrk(
+    server: &TestServer,
+    script: &PathBuf,
+    seconds: u32,
+    connections: &str,
+) -> anyhow::Result<Child> {
+    cmd("wrk")
+        .args(["-t1", "-c", connections, "-d", &format!("{seconds}s"), "--latency", "-s"])
+        .arg(script)
+        .arg(server.url())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start wrk")
+}
+
+fn wrk(server: &TestServer, script: &PathBuf, seconds: u32) -> anyhow::Result<Run> {
+    let out = spawn_wrk(server, script, seconds, CONNECTIONS)?.wait_with_output()?;
+    parse(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Requests/s and the 99th percentile from wrk's `--latency` report; any non-2xx answer
+/// makes the run worthless (a 401 is cheaper than a real read), so it is an error.
+fn parse(report: &str) -> anyhow::Result<Run> {
+    if let Some(line) = report.lines().find(|l| l.contains("Non-2xx or 3xx responses")) {
+        bail!("wrk saw failures ({}):\n{report}", line.trim());
+    }
+    let rps = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .with_context(|| format!("no Requests/sec in:\n{report}"))?;
+    let p99 = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .and_then(|v| milliseconds(v.trim()))
+        .with_context(|| format!("no 99% latency in:\n{report}"))?;
+    Ok(Run { rps, p99_ms: p99 })
+}
+
+fn milliseconds(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => number / 1000.0,
+        "ms" => number,
+        "s" => number * 1000.0,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_reports_parse() {
+        let report = "  Latency Distribution\n     50%  401.00us\n     99%    2.03ms\n\
+                      Requests/sec:  65537.21\nTransfer/sec:      8.00MB\n";
+        let run = parse(report).unwrap();
+        assert_eq!(run.rps, 65537.21);
+        assert!((run.p99_ms - 2.03).abs() < 1e-9);
+        assert!(parse("Non-2xx or 3xx responses: 12\nRequests/sec: 1\n 99% 1ms").is_err());
+        assert_eq!(milliseconds("1.50s"), Some(1500.0));
+    }
+}

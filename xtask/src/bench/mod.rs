@@ -1,0 +1,127 @@
+//! `cargo xtask bench [--quick]`: SPEC §5 measured on release builds, every figure a ratio
+//! against a baseline taken in the same run, interleaved, because machines here are shared
+//! and noisy. Writes `target/bench/report.md` and `report.json`.
+//!
+//! `--quick` (part of `cargo xtask test`) runs fewer, shorter rounds and fails only on a
+//! regression against `bench/budget.json`, the figures this code last reached, so a lost index
+//! or a doubled bundle fails CI while goals not yet met are reported, not hidden.
+
+mod load;
+mod ready;
+mod report;
+
+use std::{fs, path::PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::{
+    app,
+    process::{cmd, run},
+    root,
+    server::TestServer,
+    step, tools,
+};
+
+pub use report::Row;
+
+/// How much work each measurement does.
+#[derive(Debug, Clone, Copy)]
+pub struct Effort {
+    pub rounds: usize,
+    pub seconds: u32,
+    pub browser_rounds: usize,
+}
+
+const FULL: Effort = Effort { rounds: 3, seconds: 5, browser_rounds: 20 };
+const QUICK: Effort = Effort { rounds: 1, seconds: 2, browser_rounds: 6 };
+
+/// Limits `--quick` enforces: today's figures with room for noise.
+#[derive(Debug, Deserialize)]
+struct Budget {
+    first_load_kb: f64,
+    read_rps_ratio: f64,
+    write_rps_ratio: f64,
+    ready_median_ratio: f64,
+}
+
+pub fn bench(quick: bool) -> anyhow::Result<()> {
+    tools::ensure_test_tools()?;
+    tools::ensure_debian_tool("wrk", "wrk")?;
+    app::build()?;
+    step("building the release server");
+    run(cmd("cargo").args(["build", "--release", "--locked", "--package", "farewell-server"]))?;
+    let effort = if quick { QUICK } else { FULL };
+
+    let dist = baseline_dist()?;
+    let server = TestServer::start_with("bench", "release", &dist)?;
+    let mut rows = Vec::new();
+    step("measuring the first visit in Chromium (ready time, transfer)");
+    rows.extend(ready::first_visit(&server, effort)?);
+    step("measuring the API under load (wrk, 64 connections)");
+    rows.extend(load::api(&server, effort)?);
+    drop(server);
+
+    let out = root().join("target/bench");
+    report::write(&rows, &out)?;
+    if quick {
+        enforce_budget(&rows)?;
+    }
+    Ok(())
+}
+
+/// A copy of `dist/` with the baseline page: the sign-in form as static HTML, served by the
+/// same server with the same headers and compression.
+fn baseline_dist() -> anyhow::Result<PathBuf> {
+    let dist = root().join("target/bench/dist");
+    let _ = fs::remove_dir_all(&dist);
+    fs::create_dir_all(&dist)?;
+    for entry in fs::read_dir(root().join("dist")).context("dist/ is missing")? {
+        let entry = entry?;
+        fs::copy(entry.path(), dist.join(entry.file_name()))?;
+    }
+    fs::write(dist.join("bench-baseline.html"), BASELINE_PAGE)?;
+    Ok(dist)
+}
+
+const BASELINE_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Sign in</h1><form method="post">
+<label for="login">Email or phone number</label><input id="login" name="login" autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password">
+<button type="submit">Sign in</button></form></main></body></html>
+"#;
+
+fn enforce_budget(rows: &[Row]) -> anyhow::Result<()> {
+    let text = fs::read_to_string(root().join("bench/budget.json"))?;
+    let budget: Budget = serde_json::from_str(&text).context("bench/budget.json")?;
+    let value = |id: &str| rows.iter().find(|r| r.id == id).and_then(|r| r.value);
+    let checks = [
+        ("first_load", budget.first_load_kb, true),
+        ("reads", budget.read_rps_ratio, false),
+        ("writes", budget.write_rps_ratio, false),
+        ("ready_median", budget.ready_median_ratio, true),
+    ];
+    let mut regressions = Vec::new();
+    for (id, limit, lower_is_better) in checks {
+        let measured = value(id).with_context(|| format!("no figure for {id}"))?;
+        let regressed = if lower_is_better { measured > limit } else { measured < limit };
+        if regressed {
+            regressions.push(format!("{id}: {measured:.2} against a budget of {limit:.2}"));
+        }
+    }
+    if !regressions.is_empty() {
+        bail!("benchmark regressions:\n  {}", regressions.join("\n  "));
+    }
+    println!("within bench/budget.json");
+    Ok(())
+}
+
+/// Median and the `p`-th percentile (0–100) of `values`.
+pub fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
