@@ -134,18 +134,6 @@ pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Whether the account downloaded an archive that is still valid: the checklist's backup.
-pub async fn has_valid_download(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM exports WHERE account_id = ? AND downloaded_at IS NOT NULL AND expires_at > ?",
-    )
-    .bind(account.as_str())
-    .bind(now)
-    .fetch_one(db)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Every export id of the account (the purge removes their files).
 pub async fn ids(db: &Db, account: &AccountId) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar("SELECT id FROM exports WHERE account_id = ?")

@@ -1,4 +1,8 @@
 //! Counts and sizes per data category, for `GET /inventory` and the checklist's facts.
+//!
+//! Each is one statement of scalar subqueries, every one an index lookup on `account_id`:
+//! a page asks for them on every step, and one round trip to SQLite costs more than the
+//! counting itself.
 
 use farewell_api::{Inventory, Money};
 
@@ -6,94 +10,124 @@ use crate::domain::{AccountId, checklist::Facts};
 
 use super::Db;
 
-async fn count(db: &Db, sql: &str, account: &AccountId) -> sqlx::Result<u32> {
-    let n: i64 = sqlx::query_scalar(sql).bind(account.as_str()).fetch_one(db).await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+/// A count that fits the wire type (a negative or huge one cannot come from `COUNT(*)`).
+fn small(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-async fn wallet(db: &Db, account: &AccountId) -> sqlx::Result<Money> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT balance_minor, currency FROM wallets WHERE account_id = ?")
-            .bind(account.as_str())
-            .fetch_optional(db)
-            .await?;
-    let (minor, currency) = row.unwrap_or((0, "USD".to_owned()));
-    Ok(Money { minor, currency })
+#[derive(sqlx::FromRow)]
+struct Counts {
+    photos: i64,
+    photo_bytes: i64,
+    contacts: i64,
+    notes: i64,
+    messages: i64,
+    devices: i64,
+    purchases: i64,
+    active_warranties: i64,
+    wallet_minor: i64,
+    wallet_currency: String,
+    forum_posts: i64,
+    third_party_apps: Option<String>,
 }
 
 pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Inventory> {
-    let (photos, photo_bytes): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM photos WHERE account_id = ?")
-            .bind(account.as_str())
-            .fetch_one(db)
-            .await?;
-    let active_warranties: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM warranties WHERE account_id = ? AND expires_at > ?",
+    let counts: Counts = sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM photos WHERE account_id = ?1) AS photos,
+            (SELECT COALESCE(SUM(bytes), 0) FROM photos WHERE account_id = ?1) AS photo_bytes,
+            (SELECT COUNT(*) FROM contacts WHERE account_id = ?1) AS contacts,
+            (SELECT COUNT(*) FROM notes WHERE account_id = ?1) AS notes,
+            (SELECT COUNT(*) FROM messages WHERE account_id = ?1) AS messages,
+            (SELECT COUNT(*) FROM devices WHERE account_id = ?1) AS devices,
+            (SELECT COUNT(*) FROM purchases WHERE account_id = ?1) AS purchases,
+            (SELECT COUNT(*) FROM warranties WHERE account_id = ?1 AND expires_at > ?2)
+                AS active_warranties,
+            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = ?1), 0) AS wallet_minor,
+            COALESCE((SELECT currency FROM wallets WHERE account_id = ?1), 'USD') AS wallet_currency,
+            (SELECT COUNT(*) FROM forum_posts WHERE account_id = ?1) AS forum_posts,
+            (SELECT json_group_array(app_name)
+               FROM (SELECT app_name FROM app_grants WHERE account_id = ?1 ORDER BY app_name))
+                AS third_party_apps",
     )
     .bind(account.as_str())
     .bind(now)
     .fetch_one(db)
     .await?;
-    let third_party_apps: Vec<String> = sqlx::query_scalar(
-        "SELECT app_name FROM app_grants WHERE account_id = ? ORDER BY app_name",
-    )
-    .bind(account.as_str())
-    .fetch_all(db)
-    .await?;
+    let third_party_apps = counts
+        .third_party_apps
+        .as_deref()
+        .map(serde_json::from_str::<Vec<String>>)
+        .transpose()
+        .map_err(|e| sqlx::Error::Decode(e.into()))?
+        .unwrap_or_default();
     Ok(Inventory {
-        photos: u32::try_from(photos).unwrap_or(u32::MAX),
-        photo_bytes: u64::try_from(photo_bytes).unwrap_or(0),
-        contacts: count(db, "SELECT COUNT(*) FROM contacts WHERE account_id = ?", account).await?,
-        notes: count(db, "SELECT COUNT(*) FROM notes WHERE account_id = ?", account).await?,
-        messages: count(db, "SELECT COUNT(*) FROM messages WHERE account_id = ?", account).await?,
-        devices: count(db, "SELECT COUNT(*) FROM devices WHERE account_id = ?", account).await?,
-        purchases: count(db, "SELECT COUNT(*) FROM purchases WHERE account_id = ?", account)
-            .await?,
-        active_warranties: u32::try_from(active_warranties).unwrap_or(u32::MAX),
-        wallet: wallet(db, account).await?,
-        forum_posts: count(db, "SELECT COUNT(*) FROM forum_posts WHERE account_id = ?", account)
-            .await?,
+        photos: small(counts.photos),
+        photo_bytes: u64::try_from(counts.photo_bytes).unwrap_or(0),
+        contacts: small(counts.contacts),
+        notes: small(counts.notes),
+        messages: small(counts.messages),
+        devices: small(counts.devices),
+        purchases: small(counts.purchases),
+        active_warranties: small(counts.active_warranties),
+        wallet: Money { minor: counts.wallet_minor, currency: counts.wallet_currency },
+        forum_posts: small(counts.forum_posts),
         third_party_apps,
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    devices_signed_in: i64,
+    find_my_device_on: i64,
+    unpaid_instalments: i64,
+    unpaid_minor: i64,
+    unpaid_currency: Option<String>,
+    open_orders: i64,
+    purchases: i64,
+    wallet_minor: i64,
+    wallet_currency: String,
+    backup_downloaded: bool,
+}
+
 /// The facts the close-account checklist is computed from.
 pub async fn checklist_facts(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Facts> {
-    let (unpaid_instalments, unpaid_minor, currency): (i64, i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0), MAX(currency)
-         FROM instalments WHERE account_id = ? AND paid = 0",
+    let row: FactRow = sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM devices WHERE account_id = ?1 AND signed_in = 1)
+                AS devices_signed_in,
+            (SELECT COUNT(*) FROM devices WHERE account_id = ?1 AND find_my_device = 1)
+                AS find_my_device_on,
+            (SELECT COUNT(*) FROM instalments WHERE account_id = ?1 AND paid = 0)
+                AS unpaid_instalments,
+            (SELECT COALESCE(SUM(amount_minor), 0) FROM instalments
+               WHERE account_id = ?1 AND paid = 0) AS unpaid_minor,
+            (SELECT MAX(currency) FROM instalments WHERE account_id = ?1 AND paid = 0)
+                AS unpaid_currency,
+            (SELECT COUNT(*) FROM purchases
+               WHERE account_id = ?1 AND status IN ('shipping', 'returning')) AS open_orders,
+            (SELECT COUNT(*) FROM purchases WHERE account_id = ?1) AS purchases,
+            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = ?1), 0) AS wallet_minor,
+            COALESCE((SELECT currency FROM wallets WHERE account_id = ?1), 'USD') AS wallet_currency,
+            EXISTS (SELECT 1 FROM exports WHERE account_id = ?1
+                      AND downloaded_at IS NOT NULL AND expires_at > ?2) AS backup_downloaded",
     )
     .bind(account.as_str())
+    .bind(now)
     .fetch_one(db)
     .await?;
-    let wallet = wallet(db, account).await?;
+    let wallet = Money { minor: row.wallet_minor, currency: row.wallet_currency };
     Ok(Facts {
-        devices_signed_in: count(
-            db,
-            "SELECT COUNT(*) FROM devices WHERE account_id = ? AND signed_in = 1",
-            account,
-        )
-        .await?,
-        find_my_device_on: count(
-            db,
-            "SELECT COUNT(*) FROM devices WHERE account_id = ? AND find_my_device = 1",
-            account,
-        )
-        .await?,
-        unpaid_instalments: u32::try_from(unpaid_instalments).unwrap_or(u32::MAX),
+        devices_signed_in: small(row.devices_signed_in),
+        find_my_device_on: small(row.find_my_device_on),
+        unpaid_instalments: small(row.unpaid_instalments),
         unpaid: Money {
-            minor: unpaid_minor,
-            currency: currency.unwrap_or_else(|| wallet.currency.clone()),
+            minor: row.unpaid_minor,
+            currency: row.unpaid_currency.unwrap_or_else(|| wallet.currency.clone()),
         },
-        open_orders: count(
-            db,
-            "SELECT COUNT(*) FROM purchases WHERE account_id = ? AND status IN ('shipping', 'returning')",
-            account,
-        )
-        .await?,
+        open_orders: small(row.open_orders),
         wallet,
-        purchases: count(db, "SELECT COUNT(*) FROM purchases WHERE account_id = ?", account)
-            .await?,
-        backup_downloaded: super::exports::has_valid_download(db, account, now).await?,
+        purchases: small(row.purchases),
+        backup_downloaded: row.backup_downloaded,
     })
 }
