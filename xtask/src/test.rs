@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order of how fast they fail.
 
 use crate::{
-    apifuzz, app, e2e, fuzz,
+    apifuzz, app, bench, e2e, fuzz,
     process::{cmd, run},
     step, tools,
 };
@@ -51,6 +51,8 @@ pub fn test() -> anyhow::Result<()> {
     apifuzz::fuzz_api()?;
     app::build()?;
     e2e::end_to_end()?;
+    step("quick benchmarks (a regression against bench/budget.json fails)");
+    bench::bench(true)?;
     println!("\nall tests passed");
     Ok(())
 }

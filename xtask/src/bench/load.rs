@@ -14,7 +14,11 @@ use crate::{
 
 const CONNECTIONS: &str = "64";
 const LOGIN: &str = r#"{"login":"demo@example.com","password":"farewell-demo"}"#;
-const TICKS: &str = r#"{"balance_forfeit":true,"purchases_erased":false,"no_backup":false}"#;
+/// Two sets of ticks, alternated so every request really changes the row.
+const TICKS: [&str; 2] = [
+    r#"{"balance_forfeit":true,"purchases_erased":false,"no_backup":false}"#,
+    r#"{"balance_forfeit":false,"purchases_erased":false,"no_backup":false}"#,
+];
 
 /// What one wrk run measured.
 #[derive(Debug, Clone, Copy)]
@@ -152,8 +156,10 @@ impl Scripts {
             writes: file(
                 "writes.lua",
                 format!(
-                    "{auth}{json}wrk.method = \"PUT\"\nwrk.path = \"/api/v1/deletion/acknowledgements\"\n\
-                     wrk.body = '{TICKS}'\n"
+                    "{auth}{json}local bodies = {{'{}', '{}'}}\nlocal i = 0\n\
+                     request = function()\n  i = i % 2 + 1\n  \
+                     return wrk.format(\"PUT\", \"/api/v1/deletion/acknowledgements\", nil, bodies[i])\nend\n",
+                    TICKS[0], TICKS[1]
                 ),
             )?,
             me: file("me.lua", format!("{auth}wrk.path = \"/api/v1/me\"\n"))?,
