@@ -17,7 +17,7 @@ use crate::{
 /// (`FAREWELL_FUZZ_SEED`), the default keeps CI reproducible.
 const MAX_EXAMPLES: &str = "40";
 /// Budget of the first run (every operation but signing in) and of the sign-in run.
-const MAX_SECONDS: [&str; 2] = ["120", "40"];
+const MAX_SECONDS: [&str; 2] = ["90", "30"];
 /// Runs last and alone: its wrong passwords throttle sign-in from this address, and every
 /// other operation needs the hook to sign in.
 const SIGN_IN: &str = "POST /session";

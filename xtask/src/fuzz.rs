@@ -12,7 +12,7 @@ use crate::{
 
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Seconds per target in `cargo xtask test`; `cargo xtask fuzz` takes `FAREWELL_FUZZ_SECONDS`.
-const SECONDS_PER_TARGET: &str = "10";
+const SECONDS_PER_TARGET: &str = "6";
 /// A fixed seed makes a run repeatable: a slower machine explores a prefix of the same inputs,
 /// so a failure in CI reproduces here. `FAREWELL_FUZZ_SEED` explores elsewhere.
 const DEFAULT_SEED: &str = "20261126";
