@@ -2,7 +2,7 @@
 // axe-core (WCAG 2.x A/AA) finds nothing, nothing scrolls sideways, and the page has one <h1>.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, launch, openPage, expectNoAxeViolations } from './helpers.js';
+import { BASE_URL, launch, openPage, expectNoAxeViolations, signInByApi } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -26,12 +26,7 @@ for (const lang of ['en', 'zh-CN']) {
       const page = await openPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } });
       await page.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
       await page.goto(`${BASE_URL}/signin`);
-      const status = await page.evaluate(async ({ login, password }) => (await fetch('/api/v1/session', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
-        body: JSON.stringify({ login, password }),
-      })).status, { login: DEMO.email, password: DEMO.password });
-      assert.equal(status, 200);
+      await signInByApi(page);
       for (const screen of SCREENS) {
         if (!screen.signedIn) continue;
         await checkScreen(page, screen.path, lang);
@@ -72,12 +67,7 @@ test('with reduced motion asked for, nothing animates or transitions', async () 
     await route.continue();
   });
   await page.goto(`${BASE_URL}/signin`);
-  const status = await page.evaluate(async ({ login, password }) => (await fetch('/api/v1/session', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-requested-with': 'farewell' },
-    body: JSON.stringify({ login, password }),
-  })).status, { login: DEMO.email, password: DEMO.password });
-  assert.equal(status, 200);
+  await signInByApi(page);
   await page.goto(`${BASE_URL}/account/data`);
   await page.locator('.skeleton-line').first().waitFor();
   const moving = await page.evaluate(() => [...document.querySelectorAll('*')]

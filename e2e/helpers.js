@@ -116,3 +116,8 @@ export async function api(page, method, path, body) {
     return response.status;
   }, { method, path, body });
 }
+
+/// Signs the page's context in through the API (for tests about other screens).
+export async function signInByApi(page, login = DEMO.email, password = DEMO.password) {
+  assert.equal(await api(page, 'POST', '/session', { login, password }), 200);
+}

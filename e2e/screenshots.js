@@ -2,7 +2,7 @@
 // Chinese, light and dark, at 320 and 1280 px, into OUT_DIR (target/screenshots/).
 import { mkdir } from 'node:fs/promises';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, launch, api, lastCodeTo } from './helpers.js';
+import { BASE_URL, DEMO, launch, api, lastCodeTo, signInByApi } from './helpers.js';
 
 const OUT_DIR = process.env.OUT_DIR ?? 'screenshots';
 const LANGS = ['en', 'zh-CN'];
@@ -45,11 +45,6 @@ async function verify(page) {
 async function confirm(page) {
   assert.equal(await api(page, 'POST', '/deletion/confirm', { confirmation: DEMO.email }), 202);
   await signInByApi(page);
-}
-
-async function signInByApi(page) {
-  const status = await api(page, 'POST', '/session', { login: DEMO.email, password: DEMO.password });
-  assert.equal(status, 200);
 }
 
 const browser = await launch();
