@@ -12,7 +12,9 @@ pub mod me;
 pub mod receipts;
 pub mod session;
 
-use axum::{Json, Router, extract::DefaultBodyLimit, middleware, routing::get};
+use axum::{
+    Router, body::Bytes, extract::DefaultBodyLimit, http::header, middleware, routing::get,
+};
 use utoipa::OpenApi;
 use utoipa_axum::{
     router::{OpenApiRouter, UtoipaMethodRouter},
@@ -75,11 +77,14 @@ fn guarded(routes: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState>
 
 pub fn api_router() -> Router<AppState> {
     let (router, document) = documented();
-    let document = document.to_json().expect("the OpenAPI document serializes");
-    let document: serde_json::Value =
-        serde_json::from_str(&document).expect("the OpenAPI document is JSON");
+    // Serialized once at start-up; each request gets a cheap clone of the same bytes.
+    let document = Bytes::from(document.to_json().expect("the OpenAPI document serializes"));
+    let serve = move || {
+        let document = document.clone();
+        async move { ([(header::CONTENT_TYPE, "application/json")], document) }
+    };
     router
-        .route("/openapi.json", get(move || async move { Json(document) }))
+        .route("/openapi.json", get(serve))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

@@ -124,14 +124,7 @@ pub async fn sign_out(
 ) -> AppResult<(CookieJar, StatusCode)> {
     if let Some(session) = session {
         store::sessions::delete(&state.db, &session.token_hash).await?;
-        store::audit::record(
-            &state.db,
-            state.clock.unix(),
-            Some(&session.account_id),
-            Event::SignOut,
-            None,
-        )
-        .await?;
+        state.audit(&session.account_id, Event::SignOut).await?;
     }
     Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
 }
@@ -153,14 +146,7 @@ pub async fn sign_out_everywhere(
     jar: CookieJar,
 ) -> AppResult<(CookieJar, StatusCode)> {
     store::sessions::delete_all(&state.db, &session.account_id).await?;
-    store::audit::record(
-        &state.db,
-        state.clock.unix(),
-        Some(&session.account_id),
-        Event::SignOutEverywhere,
-        None,
-    )
-    .await?;
+    state.audit(&session.account_id, Event::SignOutEverywhere).await?;
     Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
 }
 
