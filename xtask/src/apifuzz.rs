@@ -7,21 +7,20 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use crate::{
+    fuzz,
     process::{cmd, run},
     root,
     server::TestServer,
     step,
 };
 
-/// Examples per operation and the time budget; a different seed explores other inputs
-/// (`FAREWELL_FUZZ_SEED`), the default keeps CI reproducible.
+/// Examples per operation; the seed is shared with `cargo fuzz` (`fuzz::seed`).
 const MAX_EXAMPLES: &str = "40";
 /// Budget of the first run (every operation but signing in) and of the sign-in run.
 const MAX_SECONDS: [&str; 2] = ["90", "30"];
 /// Runs last and alone: its wrong passwords throttle sign-in from this address, and every
 /// other operation needs the hook to sign in.
 const SIGN_IN: &str = "POST /session";
-const DEFAULT_SEED: &str = "20261126";
 
 fn venv() -> PathBuf {
     root().join("target/tools/apifuzz")
@@ -52,7 +51,7 @@ pub fn fuzz_api() -> anyhow::Result<()> {
     TestServer::build()?;
     let server = TestServer::start("apifuzz")?;
     let api = format!("{}/api/v1", server.url());
-    let seed = std::env::var("FAREWELL_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_owned());
+    let seed = fuzz::seed();
     let tools = root().join("tools/apifuzz");
     let runs = [["--exclude-name", SIGN_IN], ["--include-name", SIGN_IN]];
     for (filter, budget) in runs.iter().zip(MAX_SECONDS) {

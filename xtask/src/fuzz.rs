@@ -17,6 +17,11 @@ const SECONDS_PER_TARGET: &str = "6";
 /// so a failure in CI reproduces here. `FAREWELL_FUZZ_SEED` explores elsewhere.
 const DEFAULT_SEED: &str = "20261126";
 
+/// The seed of both fuzzers (`cargo fuzz` and schemathesis).
+pub fn seed() -> String {
+    std::env::var("FAREWELL_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_owned())
+}
+
 fn cargo_fuzz() -> std::process::Command {
     let mut command = cmd("cargo");
     command.arg("fuzz").current_dir(root().join("fuzz")).env("RUSTC_BOOTSTRAP", "1");
@@ -30,7 +35,7 @@ pub fn fuzz_parsers() -> anyhow::Result<()> {
     let targets = output(cargo_fuzz().arg("list")).context("cargo fuzz list failed")?;
     let seconds =
         std::env::var("FAREWELL_FUZZ_SECONDS").unwrap_or_else(|_| SECONDS_PER_TARGET.to_owned());
-    let seed = std::env::var("FAREWELL_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_owned());
+    let seed = seed();
     let build = ["--release", "--sanitizer", "none", "--target-dir"];
     run(cargo_fuzz().arg("build").args(build).arg(&target_dir))?;
     let mut total = 0u64;
