@@ -3,11 +3,16 @@
 // axe-core (WCAG 2.x A/AA) finds nothing, nothing scrolls sideways, and the page has one <h1>.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, openPage, expectNoAxeViolations, signInByApi } from './helpers.js';
+import {
+  BASE_URL, launch, openPage, expectNoAxeViolations, axeChecks, signInByApi,
+} from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  console.log(`axe: ${axeChecks.count} screen × language × scheme × width combinations, 0 violations`);
+});
 
 const SCREENS = [
   { path: '/signin', signedIn: false },
@@ -57,6 +62,7 @@ async function checkScreen(page, path, lang) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} scrolls ${overflow}px sideways at ${width}px`);
     await expectNoAxeViolations(page);
+    axeChecks.count += 1;
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
