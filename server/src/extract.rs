@@ -13,7 +13,7 @@ use crate::{
     domain::{AccountId, SecretToken, TokenHash},
     error::AppError,
     state::AppState,
-    store,
+    store::{self, accounts::AccountRow},
 };
 
 /// Name of the session cookie. `__Host-` makes browsers insist on Secure, Path=/ and no Domain.
@@ -38,11 +38,13 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     AppError::BadRequest { status: rejection.status(), detail: rejection.body_text() }
 }
 
-/// A valid, unexpired session. Extracting it also records activity for the idle timeout.
+/// A valid, unexpired session and its account as read with it. Extracting it also records
+/// activity for the idle timeout.
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
     pub account_id: AccountId,
     pub token_hash: TokenHash,
+    pub account: AccountRow,
 }
 
 impl FromRequestParts<AppState> for CurrentSession {
@@ -55,10 +57,12 @@ impl FromRequestParts<AppState> for CurrentSession {
             .and_then(|cookie| SecretToken::parse(cookie.value()))
             .ok_or(AppError::Unauthenticated)?;
         let token_hash = token.hash();
-        let account_id = store::sessions::authenticate(&state.db, &token_hash, state.clock.unix())
+        let account = store::sessions::authenticate(&state.db, &token_hash, state.clock.unix())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Self { account_id, token_hash })
+        let account_id = AccountId::parse(&account.id)
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("stored account ID is invalid")))?;
+        Ok(Self { account_id, token_hash, account })
     }
 }
 

@@ -51,7 +51,7 @@ pub async fn sign_out(
     let device = store::devices::find(&state.db, &session.account_id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    active_account(&state, &session).await?;
+    active_account(&session)?;
     if device.find_my_device {
         return Err(AppError::FindMyDeviceOn);
     }
@@ -78,8 +78,8 @@ pub async fn find_my_device_off(
     AppJson(request): AppJson<PasswordConfirmation>,
 ) -> AppResult<Json<Device>> {
     store::devices::find(&state.db, &session.account_id, &id).await?.ok_or(AppError::NotFound)?;
-    let account = active_account(&state, &session).await?;
-    if !state.passwords.verify(Some(account.password_hash), request.password).await? {
+    let account = active_account(&session)?;
+    if !state.passwords.verify(Some(account.password_hash.clone()), request.password).await? {
         state.audit(&session.account_id, Event::FindMyDeviceOffRefused).await?;
         return Err(AppError::WrongPassword);
     }
@@ -90,14 +90,11 @@ pub async fn find_my_device_off(
 
 /// During the grace period devices stay as they were at confirmation, so that cancelling
 /// restores the account exactly.
-async fn active_account(state: &AppState, session: &CurrentSession) -> AppResult<AccountRow> {
-    let account = store::accounts::find(&state.db, &session.account_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if account.state == "pending_deletion" {
+fn active_account(session: &CurrentSession) -> AppResult<&AccountRow> {
+    if session.account.state == "pending_deletion" {
         return Err(AppError::PendingDeletion);
     }
-    Ok(account)
+    Ok(&session.account)
 }
 
 async fn current(state: &AppState, session: &CurrentSession, id: &str) -> AppResult<Json<Device>> {

@@ -21,11 +21,8 @@ use crate::{
     responses((status = 200, body = Me), Refusals),
     security(("session" = [])),
 )]
-pub async fn me(State(state): State<AppState>, session: CurrentSession) -> AppResult<Json<Me>> {
-    let account = store::accounts::find(&state.db, &session.account_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    Ok(Json(personal_info(&account)?))
+pub async fn me(session: CurrentSession) -> AppResult<Json<Me>> {
+    Ok(Json(personal_info(&session.account)?))
 }
 
 /// The personal-info view of an account, as `GET /me` and a sign-in answer it.
@@ -74,5 +71,8 @@ pub async fn set_language(
         }
     };
     store::accounts::set_language(&state.db, &session.account_id, language).await?;
-    me(State(state), session).await
+    let account = store::accounts::find(&state.db, &session.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Json(personal_info(&account)?))
 }

@@ -31,6 +31,9 @@ pub struct NewAccount<'a> {
 }
 
 const COLUMNS: &str = "id, email, phone, password_hash, name, region, language, state, created_at";
+/// The same columns of `accounts a`, for joins.
+pub const COLUMNS_OF_A: &str = "a.id, a.email, a.phone, a.password_hash, a.name, a.region, \
+                                a.language, a.state, a.created_at";
 
 pub async fn find_by_login(db: &Db, login: &Login) -> sqlx::Result<Option<AccountRow>> {
     let (column, value) = match login {

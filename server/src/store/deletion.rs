@@ -5,7 +5,7 @@ use sqlx::{FromRow, SqliteExecutor};
 
 use crate::domain::{AccountId, checklist::Ticks};
 
-use super::Db;
+use super::{Db, codes::CodeRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DeletionRow {
@@ -34,23 +34,77 @@ impl DeletionRow {
     }
 }
 
+const COLUMNS_OF_D: &str = "d.request_id, d.started_at, d.balance_forfeit, d.purchases_erased,
+    d.no_backup, d.terms_accepted, d.reauth_at, d.verified_at, d.verified_channel,
+    d.confirmed_at, d.reference, d.scheduled_for, d.confirmed_by";
+
 pub async fn find(
     db: impl SqliteExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<DeletionRow>> {
-    sqlx::query_as(
-        "SELECT request_id, started_at, balance_forfeit, purchases_erased, no_backup,
-                terms_accepted, reauth_at, verified_at, verified_channel, confirmed_at, reference,
-                scheduled_for, confirmed_by
-         FROM deletion_requests WHERE account_id = ?",
-    )
+    sqlx::query_as(&format!("SELECT {COLUMNS_OF_D} FROM deletion_requests d WHERE account_id = ?"))
+        .bind(account.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// The request with the account's newest code (of any request), in one statement: every
+/// wizard step reads both.
+pub async fn find_with_latest_code(
+    db: &Db,
+    account: &AccountId,
+) -> sqlx::Result<Option<(DeletionRow, Option<CodeRow>)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        request: DeletionRow,
+        code_id: Option<i64>,
+        code_request_id: Option<String>,
+        code_channel: Option<String>,
+        code_hash: Option<Vec<u8>>,
+        code_created_at: Option<i64>,
+        code_expires_at: Option<i64>,
+        code_attempts: Option<i64>,
+        code_used_at: Option<i64>,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS_OF_D},
+                c.id AS code_id, c.request_id AS code_request_id, c.channel AS code_channel,
+                c.code_hash, c.created_at AS code_created_at, c.expires_at AS code_expires_at,
+                c.attempts AS code_attempts, c.used_at AS code_used_at
+         FROM deletion_requests d
+         LEFT JOIN verification_codes c ON c.id =
+             (SELECT MAX(id) FROM verification_codes WHERE account_id = d.account_id)
+         WHERE d.account_id = ?"
+    ))
     .bind(account.as_str())
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|row| {
+        let code = match (row.code_id, row.code_request_id, row.code_channel, row.code_hash) {
+            (Some(id), Some(request_id), Some(channel), Some(code_hash)) => Some(CodeRow {
+                id,
+                request_id,
+                channel,
+                code_hash,
+                created_at: row.code_created_at.unwrap_or_default(),
+                expires_at: row.code_expires_at.unwrap_or_default(),
+                attempts: row.code_attempts.unwrap_or_default(),
+                used_at: row.code_used_at,
+            }),
+            _ => None,
+        };
+        (row.request, code)
+    }))
 }
 
 /// Starts the request under a fresh `request_id`; starting again keeps what was recorded.
-pub async fn start(db: &Db, account: &AccountId, request_id: &str, now: i64) -> sqlx::Result<()> {
+pub async fn start(
+    db: impl SqliteExecutor<'_>,
+    account: &AccountId,
+    request_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO deletion_requests (account_id, request_id, started_at, updated_at)
          VALUES (?, ?, ?, ?)
@@ -65,7 +119,12 @@ pub async fn start(db: &Db, account: &AccountId, request_id: &str, now: i64) -> 
     Ok(())
 }
 
-pub async fn set_ticks(db: &Db, account: &AccountId, ticks: &Ticks, now: i64) -> sqlx::Result<()> {
+pub async fn set_ticks(
+    db: impl SqliteExecutor<'_>,
+    account: &AccountId,
+    ticks: &Ticks,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE deletion_requests
          SET balance_forfeit = ?, purchases_erased = ?, no_backup = ?, updated_at = ?
@@ -81,7 +140,12 @@ pub async fn set_ticks(db: &Db, account: &AccountId, ticks: &Ticks, now: i64) ->
     Ok(())
 }
 
-pub async fn set_terms(db: &Db, account: &AccountId, accepted: bool, now: i64) -> sqlx::Result<()> {
+pub async fn set_terms(
+    db: impl SqliteExecutor<'_>,
+    account: &AccountId,
+    accepted: bool,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE deletion_requests SET terms_accepted = ?, updated_at = ? WHERE account_id = ?",
     )

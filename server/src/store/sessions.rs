@@ -2,7 +2,10 @@
 
 use crate::domain::{AccountId, TokenHash};
 
-use super::Db;
+use super::{
+    Db,
+    accounts::{self, AccountRow},
+};
 
 /// A session unused for this long is over.
 pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
@@ -24,18 +27,28 @@ pub async fn insert(db: &Db, hash: &TokenHash, account: &AccountId, now: i64) ->
     Ok(())
 }
 
-/// The account a live session belongs to; expired sessions are removed on sight.
-pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<Option<AccountId>> {
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT account_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
-    )
+/// The account a live session belongs to, read with the session in one statement (every
+/// authenticated request starts here); expired sessions are removed on sight.
+pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<Option<AccountRow>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        session_created_at: i64,
+        last_seen_at: i64,
+        #[sqlx(flatten)]
+        account: AccountRow,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT s.created_at AS session_created_at, s.last_seen_at, {}
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
+        accounts::COLUMNS_OF_A
+    ))
     .bind(&hash.0[..])
     .fetch_optional(db)
     .await?;
-    let Some((account_id, created_at, last_seen_at)) = row else {
+    let Some(Row { session_created_at, last_seen_at, account }) = row else {
         return Ok(None);
     };
-    if now - last_seen_at > IDLE_TIMEOUT_SECS || now - created_at > ABSOLUTE_TIMEOUT_SECS {
+    if now - last_seen_at > IDLE_TIMEOUT_SECS || now - session_created_at > ABSOLUTE_TIMEOUT_SECS {
         delete(db, hash).await?;
         return Ok(None);
     }
@@ -46,7 +59,7 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
             .execute(db)
             .await?;
     }
-    Ok(AccountId::parse(&account_id))
+    Ok(Some(account))
 }
 
 pub async fn delete(db: &Db, hash: &TokenHash) -> sqlx::Result<()> {

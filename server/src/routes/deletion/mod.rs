@@ -18,7 +18,7 @@ use crate::{
     clock::rfc3339,
     domain::{
         AccountId, Email, Phone,
-        checklist::{self, Progress, Ticks},
+        checklist::{self, Facts, Progress, Ticks},
         random_id,
         verification::{
             CODE_MAX_ATTEMPTS, MAX_SENDS_PER_HOUR, REAUTH_FRESH_SECS, RESEND_AFTER_SECS,
@@ -29,7 +29,7 @@ use crate::{
     grace,
     openapi::Refusals,
     state::AppState,
-    store::{self, audit::Event, codes::CodeRow, deletion::DeletionRow},
+    store::{self, accounts::AccountRow, audit::Event, codes::CodeRow, deletion::DeletionRow},
 };
 
 /// `GET /deletion`.
@@ -44,7 +44,7 @@ pub async fn state(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    Ok(Json(current(&state, &session.account_id).await?))
+    Ok(Json(Snapshot::load(&state, &session.account).await?.render(&state)))
 }
 
 /// `POST /deletion`: the person read "Before you go" and chose to continue.
@@ -59,14 +59,17 @@ pub async fn start(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    let before = current(&state, &session.account_id).await?;
-    if before.status == DeletionStatus::None {
-        let request_id = random_id();
-        store::deletion::start(&state.db, &session.account_id, &request_id, state.clock.unix())
-            .await?;
-        state.audit(&session.account_id, Event::DeletionStarted).await?;
+    let before = Snapshot::load(&state, &session.account).await?;
+    if before.render(&state).status != DeletionStatus::None {
+        return Ok(Json(before.render(&state)));
     }
-    Ok(Json(current(&state, &session.account_id).await?))
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    store::deletion::start(&mut *tx, &session.account_id, &random_id(), now).await?;
+    store::audit::record(&mut *tx, now, Some(&session.account_id), Event::DeletionStarted, None)
+        .await?;
+    tx.commit().await?;
+    Ok(Json(Snapshot::load(&state, &session.account).await?.render(&state)))
 }
 
 /// `PUT /deletion/acknowledgements`: the checklist's ticks.
@@ -83,15 +86,20 @@ pub async fn acknowledgements(
     session: CurrentSession,
     AppJson(request): AppJson<Acknowledgements>,
 ) -> AppResult<Json<DeletionState>> {
-    require_step(&current(&state, &session.account_id).await?, WizardStep::Checklist)?;
+    let before = Snapshot::load(&state, &session.account).await?;
+    require_step(&before.render(&state), WizardStep::Checklist)?;
     let ticks = Ticks {
         balance_forfeit: request.balance_forfeit,
         purchases_erased: request.purchases_erased,
         no_backup: request.no_backup,
     };
-    store::deletion::set_ticks(&state.db, &session.account_id, &ticks, state.clock.unix()).await?;
-    state.audit(&session.account_id, Event::DeletionAcknowledged).await?;
-    Ok(Json(current(&state, &session.account_id).await?))
+    let now = state.clock.unix();
+    let account = &session.account_id;
+    let mut tx = state.db.begin().await?;
+    store::deletion::set_ticks(&mut *tx, account, &ticks, now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::DeletionAcknowledged, None).await?;
+    tx.commit().await?;
+    Ok(Json(before.with_ticks(&ticks).render(&state)))
 }
 
 /// `PUT /deletion/terms`: only once every checklist item passes.
@@ -108,18 +116,18 @@ pub async fn terms(
     session: CurrentSession,
     AppJson(request): AppJson<TermsRequest>,
 ) -> AppResult<Json<DeletionState>> {
-    require_step(&current(&state, &session.account_id).await?, WizardStep::Terms)?;
-    store::deletion::set_terms(
-        &state.db,
-        &session.account_id,
-        request.accepted,
-        state.clock.unix(),
-    )
-    .await?;
+    let before = Snapshot::load(&state, &session.account).await?;
+    require_step(&before.render(&state), WizardStep::Terms)?;
+    let now = state.clock.unix();
+    let account = &session.account_id;
+    let mut tx = state.db.begin().await?;
+    store::deletion::set_terms(&mut *tx, account, request.accepted, now).await?;
     if request.accepted {
-        state.audit(&session.account_id, Event::DeletionTermsAccepted).await?;
+        store::audit::record(&mut *tx, now, Some(account), Event::DeletionTermsAccepted, None)
+            .await?;
     }
-    Ok(Json(current(&state, &session.account_id).await?))
+    tx.commit().await?;
+    Ok(Json(before.with_terms(request.accepted).render(&state)))
 }
 
 /// Refuses a request for `step` while an earlier step is unfinished, naming what is missing:
@@ -180,45 +188,143 @@ pub async fn abandon(
 
 /// The request's state as the server sees it now.
 pub async fn current(state: &AppState, account: &AccountId) -> AppResult<DeletionState> {
-    let now = state.clock.unix();
     let account_row =
         store::accounts::find(&state.db, account).await?.ok_or(AppError::Unauthenticated)?;
-    let row = store::deletion::find(&state.db, account).await?;
-    let facts = store::inventory::checklist_facts(&state.db, account, now).await?;
-    let ticks = row.as_ref().map(DeletionRow::ticks).unwrap_or_default();
-    let items = checklist::checklist(&facts, &ticks);
-    let status = match (&row, account_row.state.as_str()) {
-        (_, "pending_deletion") => DeletionStatus::PendingDeletion,
-        (Some(_), _) => DeletionStatus::InProgress,
-        (None, _) => DeletionStatus::None,
-    };
-    let verification = verification(state, account, &account_row, row.as_ref(), now).await?;
-    let progress = Progress {
-        terms_accepted: row.as_ref().is_some_and(|r| r.terms_accepted),
-        reauth_fresh: verification.reauth_fresh,
-        verified: verification.verified,
-    };
-    let timestamp = |t: i64| rfc3339(t).ok();
-    Ok(DeletionState {
-        status,
-        next_step: checklist::next_step(status, &items, progress),
-        checklist: items,
-        acknowledgements: Acknowledgements {
-            balance_forfeit: ticks.balance_forfeit,
-            purchases_erased: ticks.purchases_erased,
-            no_backup: ticks.no_backup,
-        },
-        terms_accepted: progress.terms_accepted,
-        verification,
-        reference: row.as_ref().and_then(|r| r.reference.clone()),
-        scheduled_for: row.as_ref().and_then(|r| r.scheduled_for).and_then(timestamp),
-        requested_at: row.as_ref().and_then(|r| r.confirmed_at).and_then(timestamp),
-        reminders: row
-            .as_ref()
-            .and_then(|r| r.scheduled_for)
-            .map(|at| grace::reminder_times(state, at).into_iter().filter_map(timestamp).collect())
-            .unwrap_or_default(),
-    })
+    Ok(Snapshot::load(state, &account_row).await?.render(state))
+}
+
+/// Everything the close-account state is computed from, read at one moment. A step that
+/// changes the request updates the snapshot in memory after its write instead of reading it
+/// all again: every wizard step reads it, and round trips are what a request costs.
+pub struct Snapshot<'a> {
+    account: &'a AccountRow,
+    request: Option<DeletionRow>,
+    code: Option<CodeRow>,
+    /// Codes sent in the last hour and when the oldest of them went, when there is a code.
+    sent_last_hour: (i64, Option<i64>),
+    facts: Facts,
+    now: i64,
+}
+
+impl<'a> Snapshot<'a> {
+    pub async fn load(state: &AppState, account: &'a AccountRow) -> AppResult<Self> {
+        let now = state.clock.unix();
+        let id = AccountId::parse(&account.id)
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("stored account ID is invalid")))?;
+        let (request, code) = match store::deletion::find_with_latest_code(&state.db, &id).await? {
+            Some((request, code)) => {
+                (Some(request.clone()), code.filter(|c| c.request_id == request.request_id))
+            }
+            None => (None, None),
+        };
+        let sent_last_hour = match &code {
+            Some(_) => store::codes::sent_since(&state.db, &id, now - 3_600).await?,
+            None => (0, None),
+        };
+        let facts = store::inventory::checklist_facts(&state.db, &id, now).await?;
+        Ok(Self { account, request, code, sent_last_hour, facts, now })
+    }
+
+    /// The state after this request's ticks were stored as `ticks`.
+    fn with_ticks(mut self, ticks: &Ticks) -> Self {
+        if let Some(request) = &mut self.request {
+            request.balance_forfeit = ticks.balance_forfeit;
+            request.purchases_erased = ticks.purchases_erased;
+            request.no_backup = ticks.no_backup;
+        }
+        self
+    }
+
+    /// The state after the terms were stored as `accepted`.
+    fn with_terms(mut self, accepted: bool) -> Self {
+        if let Some(request) = &mut self.request {
+            request.terms_accepted = accepted;
+        }
+        self
+    }
+
+    pub fn render(&self, state: &AppState) -> DeletionState {
+        let row = self.request.as_ref();
+        let ticks = row.map(DeletionRow::ticks).unwrap_or_default();
+        let items = checklist::checklist(&self.facts, &ticks);
+        let status = match (row, self.account.state.as_str()) {
+            (_, "pending_deletion") => DeletionStatus::PendingDeletion,
+            (Some(_), _) => DeletionStatus::InProgress,
+            (None, _) => DeletionStatus::None,
+        };
+        let verification = self.verification();
+        let progress = Progress {
+            terms_accepted: row.is_some_and(|r| r.terms_accepted),
+            reauth_fresh: verification.reauth_fresh,
+            verified: verification.verified,
+        };
+        let timestamp = |t: i64| rfc3339(t).ok();
+        DeletionState {
+            status,
+            next_step: checklist::next_step(status, &items, progress),
+            checklist: items,
+            acknowledgements: Acknowledgements {
+                balance_forfeit: ticks.balance_forfeit,
+                purchases_erased: ticks.purchases_erased,
+                no_backup: ticks.no_backup,
+            },
+            terms_accepted: progress.terms_accepted,
+            verification,
+            reference: row.and_then(|r| r.reference.clone()),
+            scheduled_for: row.and_then(|r| r.scheduled_for).and_then(timestamp),
+            requested_at: row.and_then(|r| r.confirmed_at).and_then(timestamp),
+            reminders: row
+                .and_then(|r| r.scheduled_for)
+                .map(|at| {
+                    grace::reminder_times(state, at).into_iter().filter_map(timestamp).collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn verification(&self) -> Verification {
+        let channels = channels(self.account);
+        let Some(row) = &self.request else {
+            return Verification { channels, ..Verification::default() };
+        };
+        let now = self.now;
+        let code = self.code.as_ref().map(|code| {
+            let channel = channel_of(&code.channel).unwrap_or(Channel::Email);
+            CodeStatus {
+                channel,
+                sent_to: channels
+                    .iter()
+                    .find(|c| c.channel == channel)
+                    .map(|c| c.masked.clone())
+                    .unwrap_or_default(),
+                resend_in: self.resend_in(code),
+                expires_in: if usable(code, now) {
+                    (code.expires_at - now).max(0) as u64
+                } else {
+                    0
+                },
+                attempts_left: (CODE_MAX_ATTEMPTS - code.attempts).max(0) as u32,
+            }
+        });
+        Verification {
+            reauth_fresh: row.reauth_at.is_some_and(|at| now - at <= REAUTH_FRESH_SECS),
+            channels,
+            code,
+            verified: row.verified_at.is_some(),
+            verified_channel: row.verified_channel.as_deref().and_then(channel_of),
+        }
+    }
+
+    /// Seconds until another code may be sent: 60 s after the last, and no more than five an
+    /// hour.
+    fn resend_in(&self, latest: &CodeRow) -> u64 {
+        let after_last = latest.created_at + RESEND_AFTER_SECS - self.now;
+        let hourly = match self.sent_last_hour {
+            (sent, Some(oldest)) if sent >= MAX_SENDS_PER_HOUR => oldest + 3_600 - self.now,
+            _ => 0,
+        };
+        after_last.max(hourly).max(0) as u64
+    }
 }
 
 /// Where a code can go, for the person to choose.
@@ -241,68 +347,7 @@ fn channel_of(name: &str) -> Option<Channel> {
     }
 }
 
-async fn verification(
-    state: &AppState,
-    account: &AccountId,
-    account_row: &store::accounts::AccountRow,
-    row: Option<&DeletionRow>,
-    now: i64,
-) -> AppResult<Verification> {
-    let channels = channels(account_row);
-    let Some(row) = row else {
-        return Ok(Verification { channels, ..Verification::default() });
-    };
-    let latest = store::codes::latest(&state.db, account)
-        .await?
-        .filter(|code| code.request_id == row.request_id);
-    let code = match latest {
-        Some(code) => {
-            let resend_in = resend_in(state, account, &code, now).await?;
-            let channel = channel_of(&code.channel).unwrap_or(Channel::Email);
-            Some(CodeStatus {
-                channel,
-                sent_to: channels
-                    .iter()
-                    .find(|c| c.channel == channel)
-                    .map(|c| c.masked.clone())
-                    .unwrap_or_default(),
-                resend_in,
-                expires_in: if usable(&code, now) {
-                    (code.expires_at - now).max(0) as u64
-                } else {
-                    0
-                },
-                attempts_left: (CODE_MAX_ATTEMPTS - code.attempts).max(0) as u32,
-            })
-        }
-        None => None,
-    };
-    Ok(Verification {
-        reauth_fresh: row.reauth_at.is_some_and(|at| now - at <= REAUTH_FRESH_SECS),
-        channels,
-        code,
-        verified: row.verified_at.is_some(),
-        verified_channel: row.verified_channel.as_deref().and_then(channel_of),
-    })
-}
-
 /// A code can still be verified: unused, unexpired, tries left.
 fn usable(code: &CodeRow, now: i64) -> bool {
     code.used_at.is_none() && code.expires_at > now && code.attempts < CODE_MAX_ATTEMPTS
-}
-
-/// Seconds until another code may be sent: 60 s after the last, and no more than five an hour.
-async fn resend_in(
-    state: &AppState,
-    account: &AccountId,
-    latest: &CodeRow,
-    now: i64,
-) -> AppResult<u64> {
-    let after_last = latest.created_at + RESEND_AFTER_SECS - now;
-    let (sent, oldest) = store::codes::sent_since(&state.db, account, now - 3_600).await?;
-    let hourly = match oldest {
-        Some(oldest) if sent >= MAX_SENDS_PER_HOUR => oldest + 3_600 - now,
-        _ => 0,
-    };
-    Ok(after_last.max(hourly).max(0) as u64)
 }
