@@ -4,8 +4,6 @@ use sqlx::{FromRow, SqliteExecutor};
 
 use crate::domain::AccountId;
 
-use super::Db;
-
 #[derive(Debug, Clone, FromRow)]
 pub struct CodeRow {
     pub id: i64,
@@ -62,7 +60,7 @@ pub async fn latest(
 
 /// How many codes were sent since `since`, and when the oldest of them was.
 pub async fn sent_since(
-    db: &Db,
+    db: impl sqlx::SqliteExecutor<'_>,
     account: &AccountId,
     since: i64,
 ) -> sqlx::Result<(i64, Option<i64>)> {

@@ -51,7 +51,7 @@ pub async fn find(
 /// The request with the account's newest code (of any request), in one statement: every
 /// wizard step reads both.
 pub async fn find_with_latest_code(
-    db: &Db,
+    db: impl sqlx::SqliteExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<(DeletionRow, Option<CodeRow>)>> {
     #[derive(FromRow)]

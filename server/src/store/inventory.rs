@@ -91,7 +91,11 @@ struct FactRow {
 }
 
 /// The facts the close-account checklist is computed from.
-pub async fn checklist_facts(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Facts> {
+pub async fn checklist_facts(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<Facts> {
     let row: FactRow = sqlx::query_as(
         "SELECT
             (SELECT COUNT(*) FROM devices WHERE account_id = ?1 AND signed_in = 1)

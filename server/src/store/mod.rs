@@ -42,6 +42,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // An embedded database cannot drop a connection; testing each one on checkout would
+        // be a round trip to its thread on every query, the costliest part of a point read.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .context("cannot open the database")?;
