@@ -1,6 +1,8 @@
 //! The grace period between "close my account" and the purge: cancel links, cancelling,
 //! reminders, and the purge with its signed receipt.
 
+use std::time::{Duration, Instant};
+
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -123,30 +125,52 @@ pub struct Counts {
     pub export_sha256: Option<String>,
 }
 
-/// Purges every due account this worker can claim; returns how many it finished.
-pub async fn purge_due(state: &AppState) -> anyhow::Result<usize> {
-    let mut finished = 0;
+/// What a purge round did. Its longest write (a statement or a transaction) is how long it
+/// could have held up a person's own writes, which wait for the database's one writer.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub purged: usize,
+    pub longest_write: Duration,
+}
+
+impl PurgeReport {
+    /// Awaits one write of the purge, keeping the longest.
+    async fn timed<T>(&mut self, write: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let out = write.await;
+        self.longest_write = self.longest_write.max(started.elapsed());
+        out
+    }
+}
+
+/// Purges every due account this worker can claim.
+pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
+    let mut report = PurgeReport::default();
     loop {
         let now = state.clock.unix();
-        let claimed =
-            store::purge::claim_due(&state.db, now, state.config.purge_lease_secs, 16).await?;
+        let lease = state.config.purge_lease_secs;
+        let claimed = report.timed(store::purge::claim_due(&state.db, now, lease, 16)).await?;
         if claimed.is_empty() {
-            return Ok(finished);
+            return Ok(report);
         }
         for id in claimed {
             let Some(account) = AccountId::parse(&id) else { continue };
-            if purge_one(state, &account).await? {
-                finished += 1;
+            if purge_one(state, &account, &mut report).await? {
+                report.purged += 1;
             }
         }
     }
 }
 
 /// Purges one claimed account. Safe to repeat after a crash at any point.
-pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<bool> {
-    let counts = counts(state, account).await?;
+async fn purge_one(
+    state: &AppState,
+    account: &AccountId,
+    report: &mut PurgeReport,
+) -> anyhow::Result<bool> {
+    let counts = serde_json::to_string(&counts(state, account).await?)?;
     let counts: Counts = serde_json::from_str(
-        &store::purge::record_counts(&state.db, account, &serde_json::to_string(&counts)?).await?,
+        &report.timed(store::purge::record_counts(&state.db, account, &counts)).await?,
     )?;
     // Archive files first: their rows are how we find them.
     for id in store::exports::ids(&state.db, account).await? {
@@ -161,12 +185,13 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
         }
     }
     for table in DELETED_TABLES {
-        while store::purge::delete_batch(&state.db, table, account, BATCH).await? > 0 {
+        while report.timed(store::purge::delete_batch(&state.db, table, account, BATCH)).await? > 0
+        {
             let until = state.clock.unix() + state.config.purge_lease_secs;
-            store::purge::extend_lease(&state.db, account, until).await?;
+            report.timed(store::purge::extend_lease(&state.db, account, until)).await?;
         }
     }
-    while store::purge::anonymize_posts_batch(&state.db, account, BATCH).await? > 0 {}
+    while report.timed(store::purge::anonymize_posts_batch(&state.db, account, BATCH)).await? > 0 {}
 
     let Some(row) = store::accounts::find(&state.db, account).await? else { return Ok(false) };
     let Some(request) = store::deletion::find(&state.db, account).await? else { return Ok(false) };
@@ -198,11 +223,26 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
         },
     );
 
-    let mut tx = state.db.begin().await?;
     let email_hash = email_hash(&state.tombstone_key, &row.email);
+    report.timed(finish(state, account, &row, &request, &email_hash, &mail)).await
+}
+
+/// The purge's last transaction: tombstone, the account row, and the receipt email queued
+/// before the address is erased.
+async fn finish(
+    state: &AppState,
+    account: &AccountId,
+    row: &store::accounts::AccountRow,
+    request: &store::deletion::DeletionRow,
+    email_hash: &[u8],
+    mail: &messages::Rendered,
+) -> anyhow::Result<bool> {
+    let now = state.clock.unix();
+    let language = Language::from_tag(&row.language);
+    let mut tx = state.db.begin().await?;
     let tombstone = store::purge::insert_tombstone(
         &mut *tx,
-        &email_hash,
+        email_hash,
         request.confirmed_at.unwrap_or(now),
         now,
     )
@@ -212,7 +252,7 @@ pub async fn purge_one(state: &AppState, account: &AccountId) -> anyhow::Result<
         tx.rollback().await?;
         return Ok(false);
     }
-    let message = NewMessage::email(None, &row.email, language, &mail);
+    let message = NewMessage::email(None, &row.email, language, mail);
     store::outbox::enqueue_then_erase(&mut *tx, &message, now).await?;
     store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
     tx.commit().await?;

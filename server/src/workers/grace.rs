@@ -11,8 +11,12 @@ pub async fn run(state: AppState) {
             tracing::warn!(error = ?err, "sending reminders failed");
         }
         match grace::purge_due(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(accounts = n, "purged accounts whose grace period ended"),
+            Ok(report) if report.purged == 0 => {}
+            Ok(report) => tracing::info!(
+                accounts = report.purged,
+                longest_write_ms = report.longest_write.as_secs_f64() * 1e3,
+                "purged accounts whose grace period ended"
+            ),
             Err(err) => tracing::warn!(error = ?err, "purge round failed"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;

@@ -7,6 +7,7 @@
 //! or a doubled bundle fails CI while goals not yet met are reported, not hidden.
 
 mod load;
+mod purge;
 mod ready;
 mod report;
 
@@ -61,6 +62,10 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     step("measuring the API under load (wrk, 64 connections)");
     rows.extend(load::api(&server, effort)?);
     drop(server);
+    if !quick {
+        step("measuring the purge of 10,000 due accounts beside API reads");
+        rows.extend(purge::purge(10_000)?);
+    }
 
     let out = root().join("target/bench");
     report::write(&rows, &out)?;
