@@ -44,7 +44,7 @@ pub async fn state(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    Ok(Json(Snapshot::load(&state, &session.account).await?.render(&state)))
+    Ok(Json(Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state)))
 }
 
 /// `POST /deletion`: the person read "Before you go" and chose to continue.
@@ -59,9 +59,10 @@ pub async fn start(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    let before = Snapshot::load(&state, &session.account).await?;
-    if before.render(&state).status != DeletionStatus::None {
-        return Ok(Json(before.render(&state)));
+    let before =
+        Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state);
+    if before.status != DeletionStatus::None {
+        return Ok(Json(before));
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
@@ -69,7 +70,7 @@ pub async fn start(
     store::audit::record(&mut *tx, now, Some(&session.account_id), Event::DeletionStarted, None)
         .await?;
     tx.commit().await?;
-    Ok(Json(Snapshot::load(&state, &session.account).await?.render(&state)))
+    Ok(Json(Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state)))
 }
 
 /// `PUT /deletion/acknowledgements`: the checklist's ticks.
@@ -86,7 +87,7 @@ pub async fn acknowledgements(
     session: CurrentSession,
     AppJson(request): AppJson<Acknowledgements>,
 ) -> AppResult<Json<DeletionState>> {
-    let before = Snapshot::load(&state, &session.account).await?;
+    let before = Snapshot::load(&state, &session.account_id, &session.account).await?;
     require_step(&before.render(&state), WizardStep::Checklist)?;
     let ticks = Ticks {
         balance_forfeit: request.balance_forfeit,
@@ -116,7 +117,7 @@ pub async fn terms(
     session: CurrentSession,
     AppJson(request): AppJson<TermsRequest>,
 ) -> AppResult<Json<DeletionState>> {
-    let before = Snapshot::load(&state, &session.account).await?;
+    let before = Snapshot::load(&state, &session.account_id, &session.account).await?;
     require_step(&before.render(&state), WizardStep::Terms)?;
     let now = state.clock.unix();
     let account = &session.account_id;
@@ -190,7 +191,7 @@ pub async fn abandon(
 pub async fn current(state: &AppState, account: &AccountId) -> AppResult<DeletionState> {
     let account_row =
         store::accounts::find(&state.db, account).await?.ok_or(AppError::Unauthenticated)?;
-    Ok(Snapshot::load(state, &account_row).await?.render(state))
+    Ok(Snapshot::load(state, account, &account_row).await?.render(state))
 }
 
 /// Everything the close-account state is computed from, read at one moment. A step that
@@ -207,24 +208,27 @@ pub struct Snapshot<'a> {
 }
 
 impl<'a> Snapshot<'a> {
-    pub async fn load(state: &AppState, account: &'a AccountRow) -> AppResult<Self> {
+    /// `account` is the row of `id`, as the session or the caller already read it.
+    pub async fn load(
+        state: &AppState,
+        id: &AccountId,
+        account: &'a AccountRow,
+    ) -> AppResult<Self> {
         let now = state.clock.unix();
-        let id = AccountId::parse(&account.id)
-            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("stored account ID is invalid")))?;
         // One connection for the three reads: taking one from the pool and handing it back
         // costs more than a point read.
         let mut db = state.db.acquire().await?;
-        let (request, code) = match store::deletion::find_with_latest_code(&mut *db, &id).await? {
+        let (request, code) = match store::deletion::find_with_latest_code(&mut *db, id).await? {
             Some((request, code)) => {
                 (Some(request.clone()), code.filter(|c| c.request_id == request.request_id))
             }
             None => (None, None),
         };
         let sent_last_hour = match &code {
-            Some(_) => store::codes::sent_since(&mut *db, &id, now - 3_600).await?,
+            Some(_) => store::codes::sent_since(&mut *db, id, now - 3_600).await?,
             None => (0, None),
         };
-        let facts = store::inventory::checklist_facts(&mut *db, &id, now).await?;
+        let facts = store::inventory::checklist_facts(&mut *db, id, now).await?;
         Ok(Self { account, request, code, sent_last_hour, facts, now })
     }
 
