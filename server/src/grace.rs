@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use sqlx::{Connection, SqliteConnection};
 use time::OffsetDateTime;
 
 use crate::{
@@ -146,16 +147,19 @@ impl PurgeReport {
 /// Purges every due account this worker can claim.
 pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
     let mut report = PurgeReport::default();
+    // One connection for the whole round: a purge makes dozens of statements per account, and
+    // taking each one's connection from the pool would queue it behind every API request.
+    let mut db = state.db.acquire().await?;
     loop {
         let now = state.clock.unix();
         let lease = state.config.purge_lease_secs;
-        let claimed = report.timed(store::purge::claim_due(&state.db, now, lease, 16)).await?;
+        let claimed = report.timed(store::purge::claim_due(&mut *db, now, lease, 16)).await?;
         if claimed.is_empty() {
             return Ok(report);
         }
         for id in claimed {
             let Some(account) = AccountId::parse(&id) else { continue };
-            if purge_one(state, &account, &mut report).await? {
+            if purge_one(state, &mut db, &account, &mut report).await? {
                 report.purged += 1;
             }
         }
@@ -165,15 +169,16 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
 /// Purges one claimed account. Safe to repeat after a crash at any point.
 async fn purge_one(
     state: &AppState,
+    db: &mut SqliteConnection,
     account: &AccountId,
     report: &mut PurgeReport,
 ) -> anyhow::Result<bool> {
-    let counts = serde_json::to_string(&counts(state, account).await?)?;
+    let counts = serde_json::to_string(&counts(state, db, account).await?)?;
     let counts: Counts = serde_json::from_str(
-        &report.timed(store::purge::record_counts(&state.db, account, &counts)).await?,
+        &report.timed(store::purge::record_counts(&mut *db, account, &counts)).await?,
     )?;
     // Archive files first: their rows are how we find them.
-    for id in store::exports::ids(&state.db, account).await? {
+    for id in store::exports::ids(&mut *db, account).await? {
         for path in [
             export::archive_path(state, &id),
             export::archive_path(state, &id).with_extension("zip.part"),
@@ -185,16 +190,15 @@ async fn purge_one(
         }
     }
     for table in DELETED_TABLES {
-        while report.timed(store::purge::delete_batch(&state.db, table, account, BATCH)).await? > 0
-        {
+        while report.timed(store::purge::delete_batch(&mut *db, table, account, BATCH)).await? > 0 {
             let until = state.clock.unix() + state.config.purge_lease_secs;
-            report.timed(store::purge::extend_lease(&state.db, account, until)).await?;
+            report.timed(store::purge::extend_lease(&mut *db, account, until)).await?;
         }
     }
-    while report.timed(store::purge::anonymize_posts_batch(&state.db, account, BATCH)).await? > 0 {}
+    while report.timed(store::purge::anonymize_posts_batch(&mut *db, account, BATCH)).await? > 0 {}
 
-    let Some(row) = store::accounts::find(&state.db, account).await? else { return Ok(false) };
-    let Some(request) = store::deletion::find(&state.db, account).await? else { return Ok(false) };
+    let Some(row) = store::accounts::find(&mut *db, account).await? else { return Ok(false) };
+    let Some(request) = store::deletion::find(&mut *db, account).await? else { return Ok(false) };
     let now = state.clock.unix();
     let at = rfc3339(now)?;
     let receipt = receipt(
@@ -224,13 +228,14 @@ async fn purge_one(
     );
 
     let email_hash = email_hash(&state.tombstone_key, &row.email);
-    report.timed(finish(state, account, &row, &request, &email_hash, &mail)).await
+    report.timed(finish(state, db, account, &row, &request, &email_hash, &mail)).await
 }
 
 /// The purge's last transaction: tombstone, the account row, and the receipt email queued
 /// before the address is erased.
 async fn finish(
     state: &AppState,
+    db: &mut SqliteConnection,
     account: &AccountId,
     row: &store::accounts::AccountRow,
     request: &store::deletion::DeletionRow,
@@ -239,7 +244,7 @@ async fn finish(
 ) -> anyhow::Result<bool> {
     let now = state.clock.unix();
     let language = Language::from_tag(&row.language);
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     let tombstone = store::purge::insert_tombstone(
         &mut *tx,
         email_hash,
@@ -260,29 +265,28 @@ async fn finish(
     Ok(true)
 }
 
-async fn counts(state: &AppState, account: &AccountId) -> anyhow::Result<Counts> {
+async fn counts(
+    state: &AppState,
+    db: &mut SqliteConnection,
+    account: &AccountId,
+) -> anyhow::Result<Counts> {
     let mut tables = Vec::new();
     for table in DELETED_TABLES {
         let n: i64 =
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE account_id = ?"))
                 .bind(account.as_str())
-                .fetch_one(&state.db)
+                .fetch_one(&mut *db)
                 .await?;
         tables.push((table.to_owned(), n as u64));
     }
-    let forum_posts: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM forum_posts WHERE account_id = ?")
-            .bind(account.as_str())
-            .fetch_one(&state.db)
-            .await?;
-    let inventory = store::inventory::inventory(&state.db, account, state.clock.unix()).await?;
+    let now = state.clock.unix();
+    let inventory = store::inventory::inventory(&mut *db, account, now).await?;
     Ok(Counts {
         tables,
-        forum_posts: forum_posts as u64,
+        forum_posts: u64::from(inventory.forum_posts),
         wallet_minor: inventory.wallet.minor,
         wallet_currency: inventory.wallet.currency,
-        export_sha256: store::exports::downloaded_sha256(&state.db, account, state.clock.unix())
-            .await?,
+        export_sha256: store::exports::downloaded_sha256(&mut *db, account, now).await?,
     })
 }
 

@@ -135,7 +135,10 @@ pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
 }
 
 /// Every export id of the account (the purge removes their files).
-pub async fn ids(db: &Db, account: &AccountId) -> sqlx::Result<Vec<String>> {
+pub async fn ids(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar("SELECT id FROM exports WHERE account_id = ?")
         .bind(account.as_str())
         .fetch_all(db)
@@ -144,7 +147,7 @@ pub async fn ids(db: &Db, account: &AccountId) -> sqlx::Result<Vec<String>> {
 
 /// SHA-256 of the newest archive the account downloaded that is still valid.
 pub async fn downloaded_sha256(
-    db: &Db,
+    db: impl sqlx::SqliteExecutor<'_>,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<Option<String>> {

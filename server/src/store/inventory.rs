@@ -8,8 +8,6 @@ use farewell_api::{Inventory, Money};
 
 use crate::domain::{AccountId, checklist::Facts};
 
-use super::Db;
-
 /// A count that fits the wire type (a negative or huge one cannot come from `COUNT(*)`).
 fn small(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -31,7 +29,11 @@ struct Counts {
     third_party_apps: Option<String>,
 }
 
-pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Inventory> {
+pub async fn inventory(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<Inventory> {
     let counts: Counts = sqlx::query_as(
         "SELECT
             (SELECT COUNT(*) FROM photos WHERE account_id = ?1) AS photos,

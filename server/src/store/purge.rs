@@ -9,10 +9,13 @@ use sqlx::SqliteExecutor;
 
 use crate::domain::AccountId;
 
-use super::Db;
-
 /// Claims up to `limit` accounts due for purging at `now`, for `lease` seconds.
-pub async fn claim_due(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Vec<String>> {
+pub async fn claim_due(
+    db: impl sqlx::SqliteExecutor<'_>,
+    now: i64,
+    lease: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "UPDATE deletion_requests SET purge_lease_until = ?1
          WHERE account_id IN (
@@ -30,7 +33,11 @@ pub async fn claim_due(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Resul
     .await
 }
 
-pub async fn extend_lease(db: &Db, account: &AccountId, until: i64) -> sqlx::Result<()> {
+pub async fn extend_lease(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+    until: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE deletion_requests SET purge_lease_until = ? WHERE account_id = ?")
         .bind(until)
         .bind(account.as_str())
@@ -40,7 +47,11 @@ pub async fn extend_lease(db: &Db, account: &AccountId, until: i64) -> sqlx::Res
 }
 
 /// Stores the receipt's counts unless a previous attempt already did; returns the stored ones.
-pub async fn record_counts(db: &Db, account: &AccountId, counts: &str) -> sqlx::Result<String> {
+pub async fn record_counts(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+    counts: &str,
+) -> sqlx::Result<String> {
     sqlx::query_scalar(
         "UPDATE deletion_requests SET receipt_counts = COALESCE(receipt_counts, ?)
          WHERE account_id = ? RETURNING receipt_counts",
@@ -67,7 +78,7 @@ pub const DELETED_TABLES: [&str; 10] = [
 
 /// Deletes up to `limit` of the account's rows from `table`; returns how many went.
 pub async fn delete_batch(
-    db: &Db,
+    db: impl sqlx::SqliteExecutor<'_>,
     table: &str,
     account: &AccountId,
     limit: i64,
@@ -84,7 +95,11 @@ pub async fn delete_batch(
 }
 
 /// Rewrites up to `limit` of the account's forum posts as by "Former member"; text is kept.
-pub async fn anonymize_posts_batch(db: &Db, account: &AccountId, limit: i64) -> sqlx::Result<u64> {
+pub async fn anonymize_posts_batch(
+    db: impl sqlx::SqliteExecutor<'_>,
+    account: &AccountId,
+    limit: i64,
+) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE forum_posts SET author_name = 'Former member', account_id = NULL
          WHERE id IN (SELECT id FROM forum_posts WHERE account_id = ? LIMIT ?)",
