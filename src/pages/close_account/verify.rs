@@ -35,6 +35,18 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
     });
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    // Sending a code replaces the form whose button had focus; the code field that appears
+    // takes it, so a keyboard or screen-reader user is not left at the top of the page.
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    let focus_code = RwSignal::new(false);
+    Effect::new(move || {
+        if focus_code.get()
+            && let Some(input) = code_input.get()
+        {
+            let _ = input.focus();
+            focus_code.set(false);
+        }
+    });
 
     // One request at a time: a double-click sends one.
     let run = move |request: std::pin::Pin<Box<dyn Future<Output = Option<FieldError>>>>| {
@@ -69,6 +81,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
         run(Box::pin(async move {
             let result = api_client::send_code(chosen).await;
             let error = result.as_ref().err().map(|e| problem_field(e, "send-code"));
+            focus_code.set(error.is_none());
             wizard.accept(result);
             error
         }));
@@ -187,6 +200,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         </p>
                         <input
                             id="code"
+                            node_ref=code_input
                             class="code-input"
                             type="text"
                             inputmode="numeric"
