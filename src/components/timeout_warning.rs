@@ -57,6 +57,8 @@ pub fn TimeoutWarning(
                 Ok(me) => auth.signed_in(me),
                 Err(_) => auth.signed_out(),
             }
+            // The answer reset the idle clock: close the dialog now, not at the next tick.
+            set_now.set(js_sys::Date::now());
         });
     };
     view! {
