@@ -72,24 +72,24 @@ async fn main() -> anyhow::Result<()> {
 async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
     let now = state.clock.unix();
     let numbers =
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)";
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)";
     let mut tx = state.db.begin().await?;
     sqlx::query(&format!(
         "{numbers} INSERT INTO accounts
              (id, email, phone, password_hash, name, region, language, state, created_at)
          SELECT printf('3%09d', i), printf('leaver%d@example.com', i), printf('+1666%07d', i),
-                'not-a-hash', printf('Leaver %d', i), 'US', 'en', 'pending_deletion', ?2 FROM n"
+                'not-a-hash', printf('Leaver %d', i), 'US', 'en', 'pending_deletion', $2 FROM n"
     ))
-    .bind(accounts)
+    .bind(i64::from(accounts))
     .bind(now - 86_400)
     .execute(&mut *tx)
     .await?;
     sqlx::query(&format!(
         "{numbers} INSERT INTO deletion_requests
              (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
-         SELECT printf('3%09d', i), 'r', ?2, ?2, ?2, printf('DEL-B%06d', i), ?2 FROM n"
+         SELECT printf('3%09d', i), 'r', $2, $2, $2, printf('DEL-B%06d', i), $2 FROM n"
     ))
-    .bind(accounts)
+    .bind(i64::from(accounts))
     .bind(now - 60)
     .execute(&mut *tx)
     .await?;
@@ -105,11 +105,11 @@ async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
             _ => ("account_id, author_name, title, body, posted_at", "'Leaver', 'Hi', 'Hello', 0"),
         };
         sqlx::query(&format!(
-            "{numbers}, k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < ?2 - 1)
+            "{numbers}, k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < $2 - 1)
              INSERT INTO {table} ({columns}) SELECT printf('3%09d', i), {values} FROM n, k"
         ))
-        .bind(accounts)
-        .bind(per_account)
+        .bind(i64::from(accounts))
+        .bind(i64::from(per_account))
         .execute(&mut *tx)
         .await?;
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AnyConnection, Connection};
 use time::OffsetDateTime;
 
 use crate::{
@@ -28,7 +28,7 @@ const BATCH: i64 = 500;
 /// A fresh one-time cancel link for the account, stored as a hash inside `tx`.
 pub async fn cancel_link(
     state: &AppState,
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<String> {
@@ -50,9 +50,9 @@ pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
     let mut tx = state.db.begin().await?;
     store::accounts::set_state(&mut *tx, account, "active").await?;
     for sql in [
-        "DELETE FROM cancel_tokens WHERE account_id = ?",
-        "DELETE FROM verification_codes WHERE account_id = ?",
-        "DELETE FROM deletion_requests WHERE account_id = ?",
+        "DELETE FROM cancel_tokens WHERE account_id = $1",
+        "DELETE FROM verification_codes WHERE account_id = $1",
+        "DELETE FROM deletion_requests WHERE account_id = $1",
     ] {
         sqlx::query(sql).bind(account.as_str()).execute(&mut *tx).await?;
     }
@@ -169,7 +169,7 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
 /// Purges one claimed account. Safe to repeat after a crash at any point.
 async fn purge_one(
     state: &AppState,
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     account: &AccountId,
     report: &mut PurgeReport,
 ) -> anyhow::Result<bool> {
@@ -235,7 +235,7 @@ async fn purge_one(
 /// before the address is erased.
 async fn finish(
     state: &AppState,
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     account: &AccountId,
     row: &store::accounts::AccountRow,
     request: &store::deletion::DeletionRow,
@@ -267,13 +267,13 @@ async fn finish(
 
 async fn counts(
     state: &AppState,
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     account: &AccountId,
 ) -> anyhow::Result<Counts> {
     let mut tables = Vec::new();
     for table in DELETED_TABLES {
         let n: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE account_id = ?"))
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE account_id = $1"))
                 .bind(account.as_str())
                 .fetch_one(&mut *db)
                 .await?;

@@ -6,6 +6,7 @@ mod bench;
 mod e2e;
 mod fuzz;
 mod locales;
+mod postgres;
 mod process;
 mod screenshots;
 mod serve;
@@ -24,6 +25,7 @@ commands:
   bench        measure speed and size against same-run baselines (--quick: a short run
                that fails on a regression against bench/budget.json)
   screenshots  PNGs of every screen and step in target/screenshots/
+  postgres     only the PostgreSQL part of `test`: the API suite on a throwaway cluster
   fuzz         only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
                FAREWELL_FUZZ_SEED for other API inputs)";
 
@@ -35,6 +37,7 @@ fn main() {
         "dev" => serve::dev(),
         "screenshots" => screenshots::screenshots(),
         "bench" => bench::bench(std::env::args().any(|a| a == "--quick")),
+        "postgres" => test::api_on_postgres(),
         "fuzz" => fuzz::fuzz_parsers().and_then(|()| apifuzz::fuzz_api()),
         _ => {
             eprintln!("{USAGE}");

@@ -2,6 +2,7 @@
 
 use crate::{
     apifuzz, app, bench, e2e, fuzz,
+    postgres::Postgres,
     process::{cmd, run},
     step, tools,
 };
@@ -39,8 +40,10 @@ pub fn test() -> anyhow::Result<()> {
     tools::ensure_cargo_tool("cargo-deny", "cargo-deny", tools::CARGO_DENY_VERSION, true)?;
     run(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))?;
 
-    step("native tests (unit, API against a spawned server)");
+    step("native tests (unit, API against a spawned server on SQLite)");
     run(cmd("cargo").args(["test", "--workspace", "--locked"]))?;
+
+    api_on_postgres()?;
 
     step("wasm-bindgen-test in headless Chromium");
     run(cmd("cargo")
@@ -55,4 +58,13 @@ pub fn test() -> anyhow::Result<()> {
     bench::bench(true)?;
     println!("\nall tests passed");
     Ok(())
+}
+
+/// The API suite once more, every server in it on a throwaway PostgreSQL.
+pub fn api_on_postgres() -> anyhow::Result<()> {
+    let postgres = Postgres::start()?;
+    step("the API suite on PostgreSQL");
+    run(cmd("cargo")
+        .args(["test", "--package", "farewell-server", "--test", "api", "--locked"])
+        .env("FAREWELL_TEST_POSTGRES", &postgres.server_url))
 }

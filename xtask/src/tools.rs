@@ -117,8 +117,14 @@ pub fn ensure_debian_tool(binary: &str, package: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     step(&format!("installing {package} from Debian"));
+    apt_install(&[package])
+}
+
+/// Installs Debian packages (as root, like every install here).
+pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(cmd("apt-get")
-        .args(["install", "-y", "--no-install-recommends", package])
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

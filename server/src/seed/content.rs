@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::domain::AccountId;
 
@@ -70,7 +70,7 @@ const FORUM_TITLES: [&str; 6] = [
 ];
 
 pub async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     account: &AccountId,
     holdings: &Holdings,
     author_name: &str,
@@ -84,7 +84,7 @@ pub async fn insert(
         let taken_at = now - rng.gen_range(1..1500) * DAY;
         sqlx::query(
             "INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content)
-             VALUES (?, ?, 'image/png', ?, ?, ?)",
+             VALUES ($1, $2, 'image/png', $3, $4, $5)",
         )
         .bind(id)
         .bind(format!("IMG_{:04}.png", 1000 + n))
@@ -100,7 +100,7 @@ pub async fn insert(
         let last = LAST_NAMES[(n / FIRST_NAMES.len() + n) % LAST_NAMES.len()];
         sqlx::query(
             "INSERT INTO contacts (account_id, full_name, phone, email, organization, note)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(format!("{first} {last}"))
@@ -114,23 +114,25 @@ pub async fn insert(
 
     for n in 0..holdings.notes {
         let (title, body) = NOTE_TOPICS[n % NOTE_TOPICS.len()];
-        sqlx::query("INSERT INTO notes (account_id, title, body, updated_at) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(title)
-            .bind(body)
-            .bind(now - rng.gen_range(1..400) * DAY)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO notes (account_id, title, body, updated_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(body)
+        .bind(now - rng.gen_range(1..400) * DAY)
+        .execute(&mut **tx)
+        .await?;
     }
 
     for n in 0..holdings.messages {
         let peer = FIRST_NAMES[n % 6];
         sqlx::query(
-            "INSERT INTO messages (account_id, peer, outgoing, body, sent_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO messages (account_id, peer, outgoing, body, sent_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(peer)
-        .bind(n % 2 == 0)
+        .bind(i64::from(n % 2 == 0))
         .bind(if n % 2 == 0 { "See you at six?" } else { "Yes! Bringing the photos." })
         .bind(now - (holdings.messages - n) as i64 * 3_600)
         .execute(&mut **tx)
@@ -140,7 +142,7 @@ pub async fn insert(
     for device in holdings.devices {
         sqlx::query(
             "INSERT INTO devices (id, account_id, name, model, kind, last_seen_at, signed_in, find_my_device)
-             VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
         )
         .bind(device.id)
         .bind(id)
@@ -148,7 +150,7 @@ pub async fn insert(
         .bind(device.model)
         .bind(device.kind)
         .bind(now - device.last_seen_days_ago * DAY)
-        .bind(device.find_my_device)
+        .bind(i64::from(device.find_my_device))
         .execute(&mut **tx)
         .await?;
     }
@@ -157,7 +159,7 @@ pub async fn insert(
         let purchased_at = now - purchase.days_ago * DAY;
         let purchase_id: i64 = sqlx::query_scalar(
             "INSERT INTO purchases (account_id, order_number, item, amount_minor, currency, purchased_at, status)
-             VALUES (?, ?, ?, ?, 'USD', ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'USD', $5, $6) RETURNING id",
         )
         .bind(id)
         .bind(purchase.order)
@@ -170,7 +172,7 @@ pub async fn insert(
         if let Some(days) = purchase.warranty_days {
             sqlx::query(
                 "INSERT INTO warranties (account_id, purchase_id, coverage, expires_at)
-                 VALUES (?, ?, 'Manufacturer warranty: repairs and parts', ?)",
+                 VALUES ($1, $2, 'Manufacturer warranty: repairs and parts', $3)",
             )
             .bind(id)
             .bind(purchase_id)
@@ -181,7 +183,7 @@ pub async fn insert(
         if let (Some(amount), "shipping") = (holdings.unpaid_instalment_minor, purchase.status) {
             sqlx::query(
                 "INSERT INTO instalments (account_id, purchase_id, amount_minor, currency, due_at)
-                 VALUES (?, ?, ?, 'USD', ?)",
+                 VALUES ($1, $2, $3, 'USD', $4)",
             )
             .bind(id)
             .bind(purchase_id)
@@ -192,7 +194,7 @@ pub async fn insert(
         }
     }
 
-    sqlx::query("INSERT INTO wallets (account_id, balance_minor, currency) VALUES (?, ?, 'USD')")
+    sqlx::query("INSERT INTO wallets (account_id, balance_minor, currency) VALUES ($1, $2, 'USD')")
         .bind(id)
         .bind(holdings.wallet_minor)
         .execute(&mut **tx)
@@ -201,7 +203,7 @@ pub async fn insert(
     for n in 0..holdings.forum_posts {
         sqlx::query(
             "INSERT INTO forum_posts (account_id, author_name, title, body, posted_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(author_name)
@@ -214,7 +216,7 @@ pub async fn insert(
 
     for (app, scopes) in holdings.apps {
         sqlx::query(
-            "INSERT INTO app_grants (account_id, app_name, scopes, granted_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO app_grants (account_id, app_name, scopes, granted_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(app)

@@ -40,29 +40,26 @@ pub async fn find_by_login(db: &Db, login: &Login) -> sqlx::Result<Option<Accoun
         Login::Email(email) => ("email", email.as_str()),
         Login::Phone(phone) => ("phone", phone.as_str()),
     };
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1"))
         .bind(value)
         .fetch_optional(db)
         .await
 }
 
 pub async fn find(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     id: &AccountId,
 ) -> sqlx::Result<Option<AccountRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
         .bind(id.as_str())
         .fetch_optional(db)
         .await
 }
 
-pub async fn insert(
-    db: impl sqlx::SqliteExecutor<'_>,
-    account: &NewAccount<'_>,
-) -> sqlx::Result<()> {
+pub async fn insert(db: impl sqlx::AnyExecutor<'_>, account: &NewAccount<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO accounts (id, email, phone, password_hash, name, region, language, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(account.id.as_str())
     .bind(account.email.as_str())
@@ -82,11 +79,11 @@ pub async fn count(db: &Db) -> sqlx::Result<i64> {
 }
 
 pub async fn set_state(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     id: &AccountId,
     state: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE accounts SET state = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET state = $1 WHERE id = $2")
         .bind(state)
         .bind(id.as_str())
         .execute(db)
@@ -95,7 +92,7 @@ pub async fn set_state(
 }
 
 pub async fn set_language(db: &Db, id: &AccountId, language: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE accounts SET language = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
         .bind(language)
         .bind(id.as_str())
         .execute(db)

@@ -60,7 +60,7 @@ impl Event {
 }
 
 pub async fn record(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     now: i64,
     account: Option<&AccountId>,
     event: Event,
@@ -73,7 +73,7 @@ pub async fn record(
         account = account.map(AccountId::as_str),
         client_ip,
     );
-    sqlx::query("INSERT INTO audit_log (at, account_id, event, client_ip) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO audit_log (at, account_id, event, client_ip) VALUES ($1, $2, $3, $4)")
         .bind(now)
         .bind(account.map(AccountId::as_str))
         .bind(event.as_str())
@@ -94,13 +94,13 @@ pub struct Entry {
 
 /// Entries since `since` (Unix seconds), oldest first, of one account or all.
 pub async fn since(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     since: i64,
     account: Option<&str>,
 ) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as(
         "SELECT at, account_id, event, client_ip FROM audit_log \
-         WHERE at >= ? AND (? IS NULL OR account_id = ?) ORDER BY id",
+         WHERE at >= $1 AND ($2 IS NULL OR account_id = $3) ORDER BY id",
     )
     .bind(since)
     .bind(account)

@@ -1,6 +1,6 @@
 //! One-time codes and the account-wide count of consecutive wrong codes.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 use crate::domain::AccountId;
 
@@ -24,14 +24,14 @@ pub struct NewCode<'a> {
 }
 
 pub async fn insert(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     code: &NewCode<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO verification_codes (account_id, request_id, channel, code_hash, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(account.as_str())
     .bind(code.request_id)
@@ -46,12 +46,12 @@ pub async fn insert(
 
 /// The newest code of the account: the only one that can still be verified.
 pub async fn latest(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<CodeRow>> {
     sqlx::query_as(
         "SELECT id, request_id, channel, code_hash, created_at, expires_at, attempts, used_at
-         FROM verification_codes WHERE account_id = ? ORDER BY id DESC LIMIT 1",
+         FROM verification_codes WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(account.as_str())
     .fetch_optional(db)
@@ -60,12 +60,12 @@ pub async fn latest(
 
 /// How many codes were sent since `since`, and when the oldest of them was.
 pub async fn sent_since(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     since: i64,
 ) -> sqlx::Result<(i64, Option<i64>)> {
     sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM verification_codes WHERE account_id = ? AND created_at > ?",
+        "SELECT COUNT(*), MIN(created_at) FROM verification_codes WHERE account_id = $1 AND created_at > $2",
     )
     .bind(account.as_str())
     .bind(since)
@@ -73,16 +73,16 @@ pub async fn sent_since(
     .await
 }
 
-pub async fn count_attempt(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = ?")
+pub async fn count_attempt(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
     Ok(())
 }
 
-pub async fn mark_used(db: impl SqliteExecutor<'_>, id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE verification_codes SET used_at = ? WHERE id = ?")
+pub async fn mark_used(db: impl AnyExecutor<'_>, id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE verification_codes SET used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(db)
@@ -92,11 +92,11 @@ pub async fn mark_used(db: impl SqliteExecutor<'_>, id: i64, now: i64) -> sqlx::
 
 /// `(consecutive failures, locked until)`.
 pub async fn failures(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<(i64, Option<i64>)> {
     let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT consecutive, locked_until FROM verification_failures WHERE account_id = ?",
+        "SELECT consecutive, locked_until FROM verification_failures WHERE account_id = $1",
     )
     .bind(account.as_str())
     .fetch_optional(db)
@@ -107,16 +107,18 @@ pub async fn failures(
 /// Records one more wrong code; the `lock_after`-th in a row locks verification until
 /// `lock_until` and starts the count again. Returns the lock, if this failure set one.
 pub async fn record_failure(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     lock_after: i64,
     lock_until: i64,
 ) -> sqlx::Result<Option<i64>> {
     let (locked_until,): (Option<i64>,) = sqlx::query_as(
-        "INSERT INTO verification_failures (account_id, consecutive) VALUES (?1, 1)
+        "INSERT INTO verification_failures (account_id, consecutive) VALUES ($1, 1)
          ON CONFLICT (account_id) DO UPDATE SET
-             locked_until = CASE WHEN consecutive + 1 >= ?2 THEN ?3 ELSE locked_until END,
-             consecutive = CASE WHEN consecutive + 1 >= ?2 THEN 0 ELSE consecutive + 1 END
+             locked_until = CASE WHEN verification_failures.consecutive + 1 >= $2 THEN $3
+                                 ELSE verification_failures.locked_until END,
+             consecutive = CASE WHEN verification_failures.consecutive + 1 >= $2 THEN 0
+                                ELSE verification_failures.consecutive + 1 END
          RETURNING locked_until",
     )
     .bind(account.as_str())
@@ -128,8 +130,8 @@ pub async fn record_failure(
 }
 
 /// A right code ends the run of failures.
-pub async fn reset_failures(db: impl SqliteExecutor<'_>, account: &AccountId) -> sqlx::Result<()> {
-    sqlx::query("UPDATE verification_failures SET consecutive = 0 WHERE account_id = ?")
+pub async fn reset_failures(db: impl AnyExecutor<'_>, account: &AccountId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE verification_failures SET consecutive = 0 WHERE account_id = $1")
         .bind(account.as_str())
         .execute(db)
         .await?;

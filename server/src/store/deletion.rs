@@ -1,7 +1,7 @@
 //! The close-account request: when it started, the ticks given, re-authentication, code
 //! verification and, once confirmed, its reference and purge date.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 use crate::domain::{AccountId, checklist::Ticks};
 
@@ -11,9 +11,13 @@ use super::{Db, codes::CodeRow};
 pub struct DeletionRow {
     pub request_id: String,
     pub started_at: i64,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub balance_forfeit: bool,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub purchases_erased: bool,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub no_backup: bool,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub terms_accepted: bool,
     pub reauth_at: Option<i64>,
     pub verified_at: Option<i64>,
@@ -39,10 +43,10 @@ const COLUMNS_OF_D: &str = "d.request_id, d.started_at, d.balance_forfeit, d.pur
     d.confirmed_at, d.reference, d.scheduled_for, d.confirmed_by";
 
 pub async fn find(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<DeletionRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS_OF_D} FROM deletion_requests d WHERE account_id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS_OF_D} FROM deletion_requests d WHERE account_id = $1"))
         .bind(account.as_str())
         .fetch_optional(db)
         .await
@@ -51,7 +55,7 @@ pub async fn find(
 /// The request with the account's newest code (of any request), in one statement: every
 /// wizard step reads both.
 pub async fn find_with_latest_code(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<(DeletionRow, Option<CodeRow>)>> {
     #[derive(FromRow)]
@@ -75,7 +79,7 @@ pub async fn find_with_latest_code(
          FROM deletion_requests d
          LEFT JOIN verification_codes c ON c.id =
              (SELECT MAX(id) FROM verification_codes WHERE account_id = d.account_id)
-         WHERE d.account_id = ?"
+         WHERE d.account_id = $1"
     ))
     .bind(account.as_str())
     .fetch_optional(db)
@@ -100,14 +104,14 @@ pub async fn find_with_latest_code(
 
 /// Starts the request under a fresh `request_id`; starting again keeps what was recorded.
 pub async fn start(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     request_id: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO deletion_requests (account_id, request_id, started_at, updated_at)
-         VALUES (?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id) DO NOTHING",
     )
     .bind(account.as_str())
@@ -120,19 +124,19 @@ pub async fn start(
 }
 
 pub async fn set_ticks(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     ticks: &Ticks,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE deletion_requests
-         SET balance_forfeit = ?, purchases_erased = ?, no_backup = ?, updated_at = ?
-         WHERE account_id = ?",
+         SET balance_forfeit = $1, purchases_erased = $2, no_backup = $3, updated_at = $4
+         WHERE account_id = $5",
     )
-    .bind(ticks.balance_forfeit)
-    .bind(ticks.purchases_erased)
-    .bind(ticks.no_backup)
+    .bind(i64::from(ticks.balance_forfeit))
+    .bind(i64::from(ticks.purchases_erased))
+    .bind(i64::from(ticks.no_backup))
     .bind(now)
     .bind(account.as_str())
     .execute(db)
@@ -141,15 +145,15 @@ pub async fn set_ticks(
 }
 
 pub async fn set_terms(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     accepted: bool,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE deletion_requests SET terms_accepted = ?, updated_at = ? WHERE account_id = ?",
+        "UPDATE deletion_requests SET terms_accepted = $1, updated_at = $2 WHERE account_id = $3",
     )
-    .bind(accepted)
+    .bind(i64::from(accepted))
     .bind(now)
     .bind(account.as_str())
     .execute(db)
@@ -158,28 +162,30 @@ pub async fn set_terms(
 }
 
 pub async fn set_reauth(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE deletion_requests SET reauth_at = ?, updated_at = ? WHERE account_id = ?")
-        .bind(now)
-        .bind(now)
-        .bind(account.as_str())
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE deletion_requests SET reauth_at = $1, updated_at = $2 WHERE account_id = $3",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(account.as_str())
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 pub async fn set_verified(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     channel: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE deletion_requests SET verified_at = ?, verified_channel = ?, updated_at = ?
-         WHERE account_id = ?",
+        "UPDATE deletion_requests SET verified_at = $1, verified_channel = $2, updated_at = $3
+         WHERE account_id = $4",
     )
     .bind(now)
     .bind(channel)
@@ -197,16 +203,16 @@ pub struct Confirmed<'a> {
 }
 
 pub async fn confirm(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
     confirmed: &Confirmed<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE deletion_requests
-         SET confirmed_at = ?, reference = ?, scheduled_for = ?,
-             confirmed_by = ?, updated_at = ?
-         WHERE account_id = ?",
+         SET confirmed_at = $1, reference = $2, scheduled_for = $3,
+             confirmed_by = $4, updated_at = $5
+         WHERE account_id = $6",
     )
     .bind(now)
     .bind(confirmed.reference)
@@ -221,7 +227,7 @@ pub async fn confirm(
 
 /// The account whose confirmed request was confirmed by the session `token_hash`.
 pub async fn confirmed_by(db: &Db, token_hash: &[u8]) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT account_id FROM deletion_requests WHERE confirmed_by = ?")
+    sqlx::query_scalar("SELECT account_id FROM deletion_requests WHERE confirmed_by = $1")
         .bind(token_hash)
         .fetch_optional(db)
         .await
@@ -230,11 +236,11 @@ pub async fn confirmed_by(db: &Db, token_hash: &[u8]) -> sqlx::Result<Option<Str
 /// Forgets a request that was being prepared, with its codes.
 pub async fn abandon(db: &Db, account: &AccountId) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM verification_codes WHERE account_id = ?")
+    sqlx::query("DELETE FROM verification_codes WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM deletion_requests WHERE account_id = ? AND confirmed_at IS NULL")
+    sqlx::query("DELETE FROM deletion_requests WHERE account_id = $1 AND confirmed_at IS NULL")
         .bind(account.as_str())
         .execute(&mut *tx)
         .await?;

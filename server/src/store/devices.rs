@@ -14,7 +14,9 @@ pub struct DeviceRow {
     pub model: String,
     pub kind: String,
     pub last_seen_at: i64,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub signed_in: bool,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub find_my_device: bool,
 }
 
@@ -44,7 +46,7 @@ const COLUMNS: &str = "id, name, model, kind, last_seen_at, signed_in, find_my_d
 
 pub async fn list(db: &Db, account: &AccountId) -> sqlx::Result<Vec<DeviceRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM devices WHERE account_id = ? ORDER BY last_seen_at DESC, id"
+        "SELECT {COLUMNS} FROM devices WHERE account_id = $1 ORDER BY last_seen_at DESC, id"
     ))
     .bind(account.as_str())
     .fetch_all(db)
@@ -52,7 +54,7 @@ pub async fn list(db: &Db, account: &AccountId) -> sqlx::Result<Vec<DeviceRow>> 
 }
 
 pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option<DeviceRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM devices WHERE account_id = ? AND id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM devices WHERE account_id = $1 AND id = $2"))
         .bind(account.as_str())
         .bind(id)
         .fetch_optional(db)
@@ -62,7 +64,7 @@ pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option
 /// Signs the device out unless Find My Device is on; returns whether a row changed.
 pub async fn sign_out(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE devices SET signed_in = 0 WHERE account_id = ? AND id = ? AND find_my_device = 0",
+        "UPDATE devices SET signed_in = 0 WHERE account_id = $1 AND id = $2 AND find_my_device = 0",
     )
     .bind(account.as_str())
     .bind(id)
@@ -72,10 +74,11 @@ pub async fn sign_out(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bo
 }
 
 pub async fn turn_off_find_my_device(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE devices SET find_my_device = 0 WHERE account_id = ? AND id = ?")
-        .bind(account.as_str())
-        .bind(id)
-        .execute(db)
-        .await?;
+    let done =
+        sqlx::query("UPDATE devices SET find_my_device = 0 WHERE account_id = $1 AND id = $2")
+            .bind(account.as_str())
+            .bind(id)
+            .execute(db)
+            .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -26,7 +26,8 @@ const COLUMNS: &str = "id, account_id, state, items_total, items_done, bytes_wri
 
 pub async fn insert(db: &Db, id: &str, account: &AccountId, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO exports (id, account_id, state, created_at) VALUES (?, ?, 'queued', ?)",
+        "INSERT INTO exports (id, account_id, state, created_at, seq)
+         SELECT $1, $2, 'queued', $3, COALESCE(MAX(seq), 0) + 1 FROM exports WHERE account_id = $2",
     )
     .bind(id)
     .bind(account.as_str())
@@ -39,7 +40,7 @@ pub async fn insert(db: &Db, id: &str, account: &AccountId, now: i64) -> sqlx::R
 /// The account's newest export.
 pub async fn latest(db: &Db, account: &AccountId) -> sqlx::Result<Option<ExportRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM exports WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM exports WHERE account_id = $1 ORDER BY seq DESC LIMIT 1"
     ))
     .bind(account.as_str())
     .fetch_optional(db)
@@ -48,7 +49,7 @@ pub async fn latest(db: &Db, account: &AccountId) -> sqlx::Result<Option<ExportR
 
 /// One export, only if it belongs to `account`.
 pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option<ExportRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM exports WHERE id = ? AND account_id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM exports WHERE id = $1 AND account_id = $2"))
         .bind(id)
         .bind(account.as_str())
         .fetch_optional(db)
@@ -58,10 +59,10 @@ pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option
 /// Claims one queued (or abandoned) export for `lease` seconds.
 pub async fn claim(db: &Db, now: i64, lease: i64) -> sqlx::Result<Option<ExportRow>> {
     sqlx::query_as(&format!(
-        "UPDATE exports SET state = 'building', lease_until = ?1
+        "UPDATE exports SET state = 'building', lease_until = $1
          WHERE id = (
              SELECT id FROM exports
-             WHERE state = 'queued' OR (state = 'building' AND lease_until < ?2)
+             WHERE state = 'queued' OR (state = 'building' AND lease_until < $2)
              ORDER BY created_at LIMIT 1
          )
          RETURNING {COLUMNS}"
@@ -81,8 +82,8 @@ pub async fn progress(
     lease_until: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE exports SET items_done = ?, items_total = ?, bytes_written = ?, lease_until = ?
-         WHERE id = ?",
+        "UPDATE exports SET items_done = $1, items_total = $2, bytes_written = $3, lease_until = $4
+         WHERE id = $5",
     )
     .bind(done)
     .bind(total)
@@ -103,9 +104,9 @@ pub async fn ready(
     expires_at: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE exports SET state = 'ready', items_done = items_total, bytes_written = ?, sha256 = ?,
-             finished_at = ?, expires_at = ?, lease_until = NULL
-         WHERE id = ?",
+        "UPDATE exports SET state = 'ready', items_done = items_total, bytes_written = $1, sha256 = $2,
+             finished_at = $3, expires_at = $4, lease_until = NULL
+         WHERE id = $5",
     )
     .bind(bytes)
     .bind(sha256)
@@ -118,7 +119,7 @@ pub async fn ready(
 }
 
 pub async fn failed(db: &Db, id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE exports SET state = 'failed', lease_until = NULL WHERE id = ?")
+    sqlx::query("UPDATE exports SET state = 'failed', lease_until = NULL WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
@@ -126,7 +127,7 @@ pub async fn failed(db: &Db, id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE exports SET downloaded_at = COALESCE(downloaded_at, ?) WHERE id = ?")
+    sqlx::query("UPDATE exports SET downloaded_at = COALESCE(downloaded_at, $1) WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(db)
@@ -135,11 +136,8 @@ pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
 }
 
 /// Every export id of the account (the purge removes their files).
-pub async fn ids(
-    db: impl sqlx::SqliteExecutor<'_>,
-    account: &AccountId,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT id FROM exports WHERE account_id = ?")
+pub async fn ids(db: impl sqlx::AnyExecutor<'_>, account: &AccountId) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM exports WHERE account_id = $1")
         .bind(account.as_str())
         .fetch_all(db)
         .await
@@ -147,12 +145,12 @@ pub async fn ids(
 
 /// SHA-256 of the newest archive the account downloaded that is still valid.
 pub async fn downloaded_sha256(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
-        "SELECT sha256 FROM exports WHERE account_id = ? AND downloaded_at IS NOT NULL AND expires_at > ?
+        "SELECT sha256 FROM exports WHERE account_id = $1 AND downloaded_at IS NOT NULL AND expires_at > $2
          ORDER BY downloaded_at DESC LIMIT 1",
     )
     .bind(account.as_str())

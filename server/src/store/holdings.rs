@@ -27,6 +27,7 @@ pub struct Note {
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Message {
     pub peer: String,
+    #[sqlx(try_from = "super::flag::Flag")]
     pub outgoing: bool,
     pub body: String,
     pub sent_at: i64,
@@ -68,7 +69,7 @@ pub struct ForumPost {
 
 pub async fn contacts(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Contact>> {
     sqlx::query_as(
-        "SELECT full_name, phone, email, organization, note FROM contacts WHERE account_id = ? ORDER BY id",
+        "SELECT full_name, phone, email, organization, note FROM contacts WHERE account_id = $1 ORDER BY id",
     )
     .bind(account.as_str())
     .fetch_all(db)
@@ -76,15 +77,17 @@ pub async fn contacts(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Contact>
 }
 
 pub async fn notes(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Note>> {
-    sqlx::query_as("SELECT id, title, body, updated_at FROM notes WHERE account_id = ? ORDER BY id")
-        .bind(account.as_str())
-        .fetch_all(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, title, body, updated_at FROM notes WHERE account_id = $1 ORDER BY id",
+    )
+    .bind(account.as_str())
+    .fetch_all(db)
+    .await
 }
 
 pub async fn messages(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Message>> {
     sqlx::query_as(
-        "SELECT peer, outgoing, body, sent_at FROM messages WHERE account_id = ? ORDER BY sent_at, id",
+        "SELECT peer, outgoing, body, sent_at FROM messages WHERE account_id = $1 ORDER BY sent_at, id",
     )
     .bind(account.as_str())
     .fetch_all(db)
@@ -100,7 +103,7 @@ pub async fn photos_page(
 ) -> sqlx::Result<Vec<Photo>> {
     sqlx::query_as(
         "SELECT id, file_name, bytes, taken_at, content FROM photos
-         WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?",
+         WHERE account_id = $1 AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(account.as_str())
     .bind(after_id)
@@ -112,7 +115,7 @@ pub async fn photos_page(
 pub async fn purchases(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Purchase>> {
     sqlx::query_as(
         "SELECT order_number, item, amount_minor, currency, purchased_at, status
-         FROM purchases WHERE account_id = ? ORDER BY purchased_at",
+         FROM purchases WHERE account_id = $1 ORDER BY purchased_at",
     )
     .bind(account.as_str())
     .fetch_all(db)
@@ -123,7 +126,7 @@ pub async fn warranties(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Warran
     sqlx::query_as(
         "SELECT p.order_number, p.item, w.coverage, w.expires_at
          FROM warranties w JOIN purchases p ON p.id = w.purchase_id
-         WHERE w.account_id = ? ORDER BY w.expires_at",
+         WHERE w.account_id = $1 ORDER BY w.expires_at",
     )
     .bind(account.as_str())
     .fetch_all(db)
@@ -132,7 +135,7 @@ pub async fn warranties(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Warran
 
 pub async fn forum_posts(db: &Db, account: &AccountId) -> sqlx::Result<Vec<ForumPost>> {
     sqlx::query_as(
-        "SELECT title, body, posted_at FROM forum_posts WHERE account_id = ? ORDER BY posted_at",
+        "SELECT title, body, posted_at FROM forum_posts WHERE account_id = $1 ORDER BY posted_at",
     )
     .bind(account.as_str())
     .fetch_all(db)

@@ -13,6 +13,10 @@ fn small(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Joins app names in one column (`string_agg` is the aggregate both backends have); a control
+/// character cannot be part of a name.
+const APP_SEPARATOR: &str = "\u{1f}";
+
 #[derive(sqlx::FromRow)]
 struct Counts {
     photos: i64,
@@ -30,38 +34,36 @@ struct Counts {
 }
 
 pub async fn inventory(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<Inventory> {
     let counts: Counts = sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM photos WHERE account_id = ?1) AS photos,
-            (SELECT COALESCE(SUM(bytes), 0) FROM photos WHERE account_id = ?1) AS photo_bytes,
-            (SELECT COUNT(*) FROM contacts WHERE account_id = ?1) AS contacts,
-            (SELECT COUNT(*) FROM notes WHERE account_id = ?1) AS notes,
-            (SELECT COUNT(*) FROM messages WHERE account_id = ?1) AS messages,
-            (SELECT COUNT(*) FROM devices WHERE account_id = ?1) AS devices,
-            (SELECT COUNT(*) FROM purchases WHERE account_id = ?1) AS purchases,
-            (SELECT COUNT(*) FROM warranties WHERE account_id = ?1 AND expires_at > ?2)
+            (SELECT COUNT(*) FROM photos WHERE account_id = $1) AS photos,
+            (SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM photos WHERE account_id = $1)
+                AS photo_bytes,
+            (SELECT COUNT(*) FROM contacts WHERE account_id = $1) AS contacts,
+            (SELECT COUNT(*) FROM notes WHERE account_id = $1) AS notes,
+            (SELECT COUNT(*) FROM messages WHERE account_id = $1) AS messages,
+            (SELECT COUNT(*) FROM devices WHERE account_id = $1) AS devices,
+            (SELECT COUNT(*) FROM purchases WHERE account_id = $1) AS purchases,
+            (SELECT COUNT(*) FROM warranties WHERE account_id = $1 AND expires_at > $2)
                 AS active_warranties,
-            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = ?1), 0) AS wallet_minor,
-            COALESCE((SELECT currency FROM wallets WHERE account_id = ?1), 'USD') AS wallet_currency,
-            (SELECT COUNT(*) FROM forum_posts WHERE account_id = ?1) AS forum_posts,
-            (SELECT json_group_array(app_name)
-               FROM (SELECT app_name FROM app_grants WHERE account_id = ?1 ORDER BY app_name))
-                AS third_party_apps",
+            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = $1), 0) AS wallet_minor,
+            COALESCE((SELECT currency FROM wallets WHERE account_id = $1), 'USD') AS wallet_currency,
+            (SELECT COUNT(*) FROM forum_posts WHERE account_id = $1) AS forum_posts,
+            (SELECT string_agg(app_name, $3 ORDER BY app_name) FROM app_grants
+               WHERE account_id = $1) AS third_party_apps",
     )
     .bind(account.as_str())
     .bind(now)
+    .bind(APP_SEPARATOR)
     .fetch_one(db)
     .await?;
     let third_party_apps = counts
         .third_party_apps
-        .as_deref()
-        .map(serde_json::from_str::<Vec<String>>)
-        .transpose()
-        .map_err(|e| sqlx::Error::Decode(e.into()))?
+        .map(|apps| apps.split(APP_SEPARATOR).map(str::to_owned).collect())
         .unwrap_or_default();
     Ok(Inventory {
         photos: small(counts.photos),
@@ -89,34 +91,35 @@ struct FactRow {
     purchases: i64,
     wallet_minor: i64,
     wallet_currency: String,
+    #[sqlx(try_from = "super::flag::Flag")]
     backup_downloaded: bool,
 }
 
 /// The facts the close-account checklist is computed from.
 pub async fn checklist_facts(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<Facts> {
     let row: FactRow = sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM devices WHERE account_id = ?1 AND signed_in = 1)
+            (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND signed_in = 1)
                 AS devices_signed_in,
-            (SELECT COUNT(*) FROM devices WHERE account_id = ?1 AND find_my_device = 1)
+            (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND find_my_device = 1)
                 AS find_my_device_on,
-            (SELECT COUNT(*) FROM instalments WHERE account_id = ?1 AND paid = 0)
+            (SELECT COUNT(*) FROM instalments WHERE account_id = $1 AND paid = 0)
                 AS unpaid_instalments,
-            (SELECT COALESCE(SUM(amount_minor), 0) FROM instalments
-               WHERE account_id = ?1 AND paid = 0) AS unpaid_minor,
-            (SELECT MAX(currency) FROM instalments WHERE account_id = ?1 AND paid = 0)
+            (SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM instalments
+               WHERE account_id = $1 AND paid = 0) AS unpaid_minor,
+            (SELECT MAX(currency) FROM instalments WHERE account_id = $1 AND paid = 0)
                 AS unpaid_currency,
             (SELECT COUNT(*) FROM purchases
-               WHERE account_id = ?1 AND status IN ('shipping', 'returning')) AS open_orders,
-            (SELECT COUNT(*) FROM purchases WHERE account_id = ?1) AS purchases,
-            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = ?1), 0) AS wallet_minor,
-            COALESCE((SELECT currency FROM wallets WHERE account_id = ?1), 'USD') AS wallet_currency,
-            EXISTS (SELECT 1 FROM exports WHERE account_id = ?1
-                      AND downloaded_at IS NOT NULL AND expires_at > ?2) AS backup_downloaded",
+               WHERE account_id = $1 AND status IN ('shipping', 'returning')) AS open_orders,
+            (SELECT COUNT(*) FROM purchases WHERE account_id = $1) AS purchases,
+            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = $1), 0) AS wallet_minor,
+            COALESCE((SELECT currency FROM wallets WHERE account_id = $1), 'USD') AS wallet_currency,
+            EXISTS (SELECT 1 FROM exports WHERE account_id = $1
+                      AND downloaded_at IS NOT NULL AND expires_at > $2) AS backup_downloaded",
     )
     .bind(account.as_str())
     .bind(now)

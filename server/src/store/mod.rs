@@ -7,6 +7,7 @@ pub mod codes;
 pub mod deletion;
 pub mod devices;
 pub mod exports;
+pub mod flag;
 pub mod holdings;
 pub mod inventory;
 pub mod outbox;
@@ -17,37 +18,102 @@ pub mod throttle;
 
 use std::{str::FromStr, time::Duration};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sqlx::{
-    SqlitePool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Executor,
+    any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers},
+    sqlite::SqliteConnectOptions,
 };
 
-pub type Db = SqlitePool;
+/// The pool every store function takes: SQLite or PostgreSQL, chosen by `DATABASE_URL`. The
+/// SQL in this module's children is written once for both: `$n` parameters, 0/1 integer flags,
+/// Unix-second times, and no backend-only functions.
+pub type Db = sqlx::AnyPool;
 
-/// Opens (creating the file and its folder when missing) and migrates the database.
+/// Which database `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file, one server: the embedded default.
+    Sqlite,
+    /// One database behind any number of server replicas.
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(database_url: &str) -> anyhow::Result<Self> {
+        match database_url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Ok(Self::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres),
+            _ => bail!("DATABASE_URL must start with sqlite:// or postgres://"),
+        }
+    }
+}
+
+/// Opens and migrates the database; a SQLite file (and its folder) is created when missing.
 pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
-    let options = SqliteConnectOptions::from_str(database_url)
-        .with_context(|| format!("DATABASE_URL `{database_url}` is not a SQLite URL"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    if let Some(parent) = options.get_filename().parent()
+    install_default_drivers();
+    let pool = match Backend::of_url(database_url)? {
+        Backend::Sqlite => connect_sqlite(database_url).await?,
+        Backend::Postgres => connect_postgres(database_url).await?,
+    };
+    Ok(pool)
+}
+
+async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
+    let file = SqliteConnectOptions::from_str(database_url)
+        .with_context(|| format!("DATABASE_URL `{database_url}` is not a SQLite URL"))?;
+    if let Some(parent) = file.get_filename().parent()
         && !parent.as_os_str().is_empty()
     {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let pool = SqlitePoolOptions::new()
+    // The generic driver opens SQLite from its URL alone: `mode=rwc` creates the file, and the
+    // settings a URL cannot carry are set on each new connection.
+    let url = match database_url.contains("mode=") {
+        true => database_url.to_owned(),
+        false if database_url.contains('?') => format!("{database_url}&mode=rwc"),
+        false => format!("{database_url}?mode=rwc"),
+    };
+    let options = AnyConnectOptions::from_str(&url)?;
+    let pool = AnyPoolOptions::new()
         .max_connections(8)
         // An embedded database cannot drop a connection; testing each one on checkout would
         // be a round trip to its thread on every query, the costliest part of a point read.
         .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await
         .context("cannot open the database")?;
-    sqlx::migrate!("./migrations").run(&pool).await.context("cannot migrate the database")?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&pool)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(pool)
+}
+
+async fn connect_postgres(database_url: &str) -> anyhow::Result<Db> {
+    let options = AnyConnectOptions::from_str(database_url)
+        .with_context(|| format!("DATABASE_URL `{database_url}` is not a PostgreSQL URL"))?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    // Replicas starting together take the migrator's advisory lock in turn.
+    sqlx::migrate!("./migrations/postgres")
+        .run(&pool)
+        .await
+        .context("cannot migrate the database")?;
     Ok(pool)
 }

@@ -2,7 +2,7 @@
 //! delivered by the outbox worker.
 
 use serde::Serialize;
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 use super::Db;
 
@@ -62,7 +62,7 @@ pub struct Message {
 }
 
 pub async fn enqueue(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     message: &NewMessage<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -72,7 +72,7 @@ pub async fn enqueue(
 /// Queues a message whose row forgets its recipient and text once delivered: the deletion
 /// receipt, the last thing ever sent to a purged account's address.
 pub async fn enqueue_then_erase(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     message: &NewMessage<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -80,7 +80,7 @@ pub async fn enqueue_then_erase(
 }
 
 async fn insert(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     message: &NewMessage<'_>,
     now: i64,
     erase_after_delivery: bool,
@@ -88,7 +88,7 @@ async fn insert(
     sqlx::query(
         "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at,
                              erase_after_delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(message.account_id)
     .bind(message.medium.as_str())
@@ -97,7 +97,7 @@ async fn insert(
     .bind(message.subject)
     .bind(message.body)
     .bind(now)
-    .bind(erase_after_delivery)
+    .bind(i64::from(erase_after_delivery))
     .execute(db)
     .await?;
     Ok(())
@@ -108,7 +108,7 @@ const COLUMNS: &str = "id, channel, recipient, language, subject, body, created_
 /// The newest messages first, optionally only those to `recipient` (dev outbox).
 pub async fn recent(db: &Db, recipient: Option<&str>, limit: i64) -> sqlx::Result<Vec<Message>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE (? IS NULL OR recipient = ?) ORDER BY id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM outbox WHERE ($1 IS NULL OR recipient = $2) ORDER BY id DESC LIMIT $3"
     ))
     .bind(recipient)
     .bind(recipient)
@@ -121,11 +121,11 @@ pub async fn recent(db: &Db, recipient: Option<&str>, limit: i64) -> sqlx::Resul
 /// its lease to expire, and another worker takes the messages over.
 pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Vec<Message>> {
     sqlx::query_as(&format!(
-        "UPDATE outbox SET lease_until = ?, attempts = attempts + 1
+        "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
          WHERE id IN (
              SELECT id FROM outbox
-             WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until < ?) AND attempts < 10
-             ORDER BY id LIMIT ?
+             WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until < $2) AND attempts < 10
+             ORDER BY id LIMIT $3
          )
          RETURNING {COLUMNS}"
     ))
@@ -138,11 +138,11 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
 
 pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET delivered_at = ?, lease_until = NULL, last_error = NULL,
+        "UPDATE outbox SET delivered_at = $1, lease_until = NULL, last_error = NULL,
              recipient = CASE erase_after_delivery WHEN 1 THEN '' ELSE recipient END,
              subject = CASE erase_after_delivery WHEN 1 THEN '' ELSE subject END,
              body = CASE erase_after_delivery WHEN 1 THEN '' ELSE body END
-         WHERE id = ?",
+         WHERE id = $2",
     )
     .bind(now)
     .bind(id)
@@ -153,7 +153,7 @@ pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
 
 /// Leaves the message for a later attempt, after a back-off.
 pub async fn failed(db: &Db, id: i64, retry_at: i64, error: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET lease_until = ?, last_error = ? WHERE id = ?")
+    sqlx::query("UPDATE outbox SET lease_until = $1, last_error = $2 WHERE id = $3")
         .bind(retry_at)
         .bind(error)
         .bind(id)

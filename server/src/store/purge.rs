@@ -5,24 +5,24 @@
 //! category in bounded batches, and finishes in one transaction that deletes the account row.
 //! That last transaction is what makes "exactly once": a second worker finds no account.
 
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 use crate::domain::AccountId;
 
 /// Claims up to `limit` accounts due for purging at `now`, for `lease` seconds.
 pub async fn claim_due(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     now: i64,
     lease: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
-        "UPDATE deletion_requests SET purge_lease_until = ?1
+        "UPDATE deletion_requests SET purge_lease_until = $1
          WHERE account_id IN (
              SELECT d.account_id FROM deletion_requests d JOIN accounts a ON a.id = d.account_id
-             WHERE a.state = 'pending_deletion' AND d.scheduled_for <= ?2
-               AND (d.purge_lease_until IS NULL OR d.purge_lease_until < ?2)
-             ORDER BY d.scheduled_for LIMIT ?3
+             WHERE a.state = 'pending_deletion' AND d.scheduled_for <= $2
+               AND (d.purge_lease_until IS NULL OR d.purge_lease_until < $2)
+             ORDER BY d.scheduled_for LIMIT $3
          )
          RETURNING account_id",
     )
@@ -34,11 +34,11 @@ pub async fn claim_due(
 }
 
 pub async fn extend_lease(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     until: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE deletion_requests SET purge_lease_until = ? WHERE account_id = ?")
+    sqlx::query("UPDATE deletion_requests SET purge_lease_until = $1 WHERE account_id = $2")
         .bind(until)
         .bind(account.as_str())
         .execute(db)
@@ -48,13 +48,13 @@ pub async fn extend_lease(
 
 /// Stores the receipt's counts unless a previous attempt already did; returns the stored ones.
 pub async fn record_counts(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     counts: &str,
 ) -> sqlx::Result<String> {
     sqlx::query_scalar(
-        "UPDATE deletion_requests SET receipt_counts = COALESCE(receipt_counts, ?)
-         WHERE account_id = ? RETURNING receipt_counts",
+        "UPDATE deletion_requests SET receipt_counts = COALESCE(receipt_counts, $1)
+         WHERE account_id = $2 RETURNING receipt_counts",
     )
     .bind(counts)
     .bind(account.as_str())
@@ -78,14 +78,14 @@ pub const DELETED_TABLES: [&str; 10] = [
 
 /// Deletes up to `limit` of the account's rows from `table`; returns how many went.
 pub async fn delete_batch(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     table: &str,
     account: &AccountId,
     limit: i64,
 ) -> sqlx::Result<u64> {
     assert!(DELETED_TABLES.contains(&table), "{table} is not purged row by row");
     let done = sqlx::query(&format!(
-        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE account_id = ? LIMIT ?)"
+        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE account_id = $1 LIMIT $2)"
     ))
     .bind(account.as_str())
     .bind(limit)
@@ -96,13 +96,13 @@ pub async fn delete_batch(
 
 /// Rewrites up to `limit` of the account's forum posts as by "Former member"; text is kept.
 pub async fn anonymize_posts_batch(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,
     limit: i64,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE forum_posts SET author_name = 'Former member', account_id = NULL
-         WHERE id IN (SELECT id FROM forum_posts WHERE account_id = ? LIMIT ?)",
+         WHERE id IN (SELECT id FROM forum_posts WHERE account_id = $1 LIMIT $2)",
     )
     .bind(account.as_str())
     .bind(limit)
@@ -115,22 +115,22 @@ pub async fn anonymize_posts_batch(
 /// cascade, sessions, codes, the request and cancel links); its other traces lose their link
 /// to it. Returns false when another worker already finished this account.
 pub async fn finish(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     account: &AccountId,
     tombstone_id: i64,
 ) -> sqlx::Result<bool> {
-    let gone = sqlx::query("DELETE FROM accounts WHERE id = ? AND state = 'pending_deletion'")
+    let gone = sqlx::query("DELETE FROM accounts WHERE id = $1 AND state = 'pending_deletion'")
         .bind(account.as_str())
         .execute(&mut *tx)
         .await?;
     if gone.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM outbox WHERE account_id = ?")
+    sqlx::query("DELETE FROM outbox WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE audit_log SET account_id = ?, client_ip = NULL WHERE account_id = ?")
+    sqlx::query("UPDATE audit_log SET account_id = $1, client_ip = NULL WHERE account_id = $2")
         .bind(format!("tombstone:{tombstone_id}"))
         .bind(account.as_str())
         .execute(&mut *tx)
@@ -139,13 +139,13 @@ pub async fn finish(
 }
 
 pub async fn insert_tombstone(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     email_hash: &[u8],
     requested_at: i64,
     purged_at: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO tombstones (email_hash, requested_at, purged_at) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO tombstones (email_hash, requested_at, purged_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(email_hash)
     .bind(requested_at)
@@ -160,15 +160,15 @@ pub type DueReminder = (String, i64);
 /// Marks reminders due at `now` as sent and returns them: each is claimed exactly once, so it
 /// is never sent twice. `column` is `reminder_week_sent_at` or `reminder_day_sent_at`.
 pub async fn claim_reminders(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     column: &str,
     lead_secs: i64,
     now: i64,
 ) -> sqlx::Result<Vec<DueReminder>> {
     assert!(matches!(column, "reminder_week_sent_at" | "reminder_day_sent_at"));
     sqlx::query_as(&format!(
-        "UPDATE deletion_requests SET {column} = ?1
-         WHERE {column} IS NULL AND scheduled_for - ?2 <= ?1 AND scheduled_for > ?1
+        "UPDATE deletion_requests SET {column} = $1
+         WHERE {column} IS NULL AND scheduled_for - $2 <= $1 AND scheduled_for > $1
            AND account_id IN (SELECT id FROM accounts WHERE state = 'pending_deletion')
          RETURNING account_id, scheduled_for"
     ))

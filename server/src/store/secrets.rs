@@ -11,13 +11,13 @@ pub async fn get_or_create(db: &Db, name: &str, len: usize) -> sqlx::Result<Vec<
     OsRng.fill_bytes(&mut fresh);
     // Two replicas starting together both try; the first insert wins and both read it.
     sqlx::query(
-        "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(&fresh)
     .execute(db)
     .await?;
-    sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
+    sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
         .bind(name)
         .fetch_one(db)
         .await

@@ -16,7 +16,7 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 pub async fn insert(db: &Db, hash: &TokenHash, account: &AccountId, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&hash.0[..])
     .bind(account.as_str())
@@ -39,7 +39,7 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
     }
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT s.created_at AS session_created_at, s.last_seen_at, {}
-         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
         accounts::COLUMNS_OF_A
     ))
     .bind(&hash.0[..])
@@ -53,7 +53,7 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
         return Ok(None);
     }
     if now - last_seen_at >= TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&hash.0[..])
             .execute(db)
@@ -63,16 +63,13 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
 }
 
 pub async fn delete(db: &Db, hash: &TokenHash) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash.0[..]).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash.0[..]).execute(db).await?;
     Ok(())
 }
 
 /// Ends every session of the account ("sign out everywhere"); returns how many ended.
-pub async fn delete_all(
-    db: impl sqlx::SqliteExecutor<'_>,
-    account: &AccountId,
-) -> sqlx::Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+pub async fn delete_all(db: impl sqlx::AnyExecutor<'_>, account: &AccountId) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account.as_str())
         .execute(db)
         .await?;
@@ -81,19 +78,19 @@ pub async fn delete_all(
 
 /// Swaps a session's token for a new one, keeping its account and start time.
 pub async fn replace(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     old: &TokenHash,
     new: &TokenHash,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<()> {
     let created_at: Option<i64> =
-        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = ? RETURNING created_at")
+        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING created_at")
             .bind(&old.0[..])
             .fetch_optional(&mut *tx)
             .await?;
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&new.0[..])
     .bind(account.as_str())

@@ -11,7 +11,7 @@ pub async fn blocked_for(
     limit: i64,
 ) -> sqlx::Result<Option<i64>> {
     let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, count FROM throttle WHERE key = ?")
+        sqlx::query_as("SELECT window_start, count FROM throttle WHERE key = $1")
             .bind(key)
             .fetch_optional(db)
             .await?;
@@ -24,10 +24,11 @@ pub async fn blocked_for(
 /// Counts one more failure for `key`, starting a new window when the last one is over.
 pub async fn hit(db: &Db, key: &str, now: i64, window: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO throttle (key, window_start, count) VALUES (?1, ?2, 1)
+        "INSERT INTO throttle (key, window_start, count) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
-             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END",
+             count = CASE WHEN throttle.window_start + $3 <= $2 THEN 1 ELSE throttle.count + 1 END,
+             window_start =
+                 CASE WHEN throttle.window_start + $3 <= $2 THEN $2 ELSE throttle.window_start END",
     )
     .bind(key)
     .bind(now)
@@ -38,6 +39,6 @@ pub async fn hit(db: &Db, key: &str, now: i64, window: i64) -> sqlx::Result<()> 
 }
 
 pub async fn clear(db: &Db, key: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM throttle WHERE key = ?").bind(key).execute(db).await?;
+    sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key).execute(db).await?;
     Ok(())
 }

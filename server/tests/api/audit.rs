@@ -23,7 +23,7 @@ async fn operators_read_sign_ins_failures_and_deletion_steps_without_secrets() {
 
     let output = Command::new(env!("CARGO_BIN_EXE_farewell-server"))
         .args(["audit", "--since", "1h"])
-        .env("DATABASE_URL", format!("sqlite://{}/farewell.db", app.data.path().display()))
+        .env("DATABASE_URL", crate::helpers::database_url(&app.data).await)
         .env("RUST_LOG", "off")
         .output()
         .unwrap();

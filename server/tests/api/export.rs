@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Browser, assert_problem, spawn_app};
+use crate::helpers::{Browser, assert_problem, on_postgres, spawn_app};
 
 async fn download(browser: &mut Browser<'_>, id: &str) -> Vec<u8> {
     let response = browser.get(&format!("/export/{id}/download")).await;
@@ -139,23 +139,25 @@ async fn hostile_names_and_notes_make_a_valid_archive_with_nothing_outside_its_r
         "CON",
         "/absolute",
     ];
-    for text in hostile {
+    // PostgreSQL text cannot hold a NUL at all, so only SQLite can be given one.
+    for text in hostile.into_iter().filter(|text| !text.contains('\0') || !on_postgres()) {
         sqlx::query(
-            "INSERT INTO contacts (account_id, full_name, note) VALUES ('1876543210', ?, ?)",
+            "INSERT INTO contacts (account_id, full_name, note) VALUES ('1876543210', $1, $2)",
         )
         .bind(text)
         .bind(text)
         .execute(&app.state.db)
         .await
         .unwrap();
-        sqlx::query("INSERT INTO notes (account_id, title, body, updated_at) VALUES ('1876543210', ?, ?, 0)")
+        sqlx::query("INSERT INTO notes (account_id, title, body, updated_at) VALUES ('1876543210', $1, $2, 0)")
             .bind(text)
             .bind(text)
             .execute(&app.state.db)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('1876543210', ?, 'image/png', 1, 0, x'00')")
+        sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('1876543210', $1, 'image/png', 1, 0, $2)")
             .bind(text)
+            .bind(&[0_u8][..])
             .execute(&app.state.db)
             .await
             .unwrap();
@@ -237,7 +239,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 #[tokio::test]
 async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/farewell.db", dir.path().display());
+    let url = crate::helpers::database_url(&dir).await;
     let db = farewell_server::store::connect(&url).await.unwrap();
     let hash = farewell_server::password::Passwords::new()
         .await
@@ -245,7 +247,7 @@ async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb(
         .hash("a long enough password".into())
         .await
         .unwrap();
-    sqlx::query("INSERT INTO accounts (id, email, password_hash, name, region, created_at) VALUES ('3000000001', 'many@example.com', ?, 'Many Photos', 'US', 0)")
+    sqlx::query("INSERT INTO accounts (id, email, password_hash, name, region, created_at) VALUES ('3000000001', 'many@example.com', $1, 'Many Photos', 'US', 0)")
         .bind(&hash)
         .execute(&db)
         .await
@@ -254,7 +256,7 @@ async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb(
     let picture = vec![0x5au8; 16 * 1024];
     let mut tx = db.begin().await.unwrap();
     for n in 0..5_000 {
-        sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('3000000001', ?, 'image/png', ?, 0, ?)")
+        sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('3000000001', $1, 'image/png', $2, 0, $3)")
             .bind(format!("IMG_{n}.png"))
             .bind(picture.len() as i64)
             .bind(&picture)

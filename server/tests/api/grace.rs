@@ -146,7 +146,7 @@ async fn a_forged_or_malformed_link_says_so_and_changes_nothing() {
             anonymous.request(Method::POST, &format!("/cancel/{token}")).send().await.unwrap();
         assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
     }
-    let state: String = sqlx::query_scalar("SELECT state FROM accounts WHERE email = ?")
+    let state: String = sqlx::query_scalar("SELECT state FROM accounts WHERE email = $1")
         .bind(EMAIL)
         .fetch_one(&app.state.db)
         .await
@@ -217,7 +217,7 @@ async fn nothing_is_purged_before_the_date() {
 async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receipt() {
     let app = spawn_app_with(&[("FAREWELL_WORKERS", "0")]).await;
     let before = close_demo(&app).await;
-    let name: String = sqlx::query_scalar("SELECT name FROM accounts WHERE email = ?")
+    let name: String = sqlx::query_scalar("SELECT name FROM accounts WHERE email = $1")
         .bind(EMAIL)
         .fetch_one(&app.state.db)
         .await
@@ -284,20 +284,25 @@ async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receip
 
     // Nothing anywhere still holds the email, the phone or the name.
     let secrets = [EMAIL, "+15550100", name.as_str()];
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
-    for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&app.state.db)
-                .await
-                .unwrap();
-        for column in columns {
+    // Every column of every table, and how to read it as bytes on this backend.
+    let columns_sql = match crate::helpers::on_postgres() {
+        true => {
+            "SELECT CAST(table_name AS TEXT), CASE WHEN data_type = 'bytea' THEN '\"' || column_name || '\"'
+                 ELSE 'convert_to(CAST(\"' || column_name || '\" AS TEXT), ''UTF8'')' END
+             FROM information_schema.columns WHERE table_schema = 'public'"
+        }
+        false => {
+            "SELECT t.name, 'CAST(\"' || c.name || '\" AS BLOB)'
+             FROM sqlite_master t, pragma_table_info(t.name) c WHERE t.type = 'table'"
+        }
+    };
+    let columns: Vec<(String, String)> =
+        sqlx::query_as(columns_sql).fetch_all(&app.state.db).await.unwrap();
+    assert!(columns.len() > 100, "only {} columns searched", columns.len());
+    for (table, column) in columns {
+        {
             let values: Vec<Option<Vec<u8>>> =
-                sqlx::query_scalar(&format!("SELECT CAST(\"{column}\" AS BLOB) FROM \"{table}\""))
+                sqlx::query_scalar(&format!("SELECT {column} FROM \"{table}\""))
                     .fetch_all(&app.state.db)
                     .await
                     .unwrap();
@@ -305,7 +310,7 @@ async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receip
                 for secret in secrets {
                     assert!(
                         !value.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                        "{table}.{column} still holds {secret}"
+                        "{table}: {column} still holds {secret}"
                     );
                 }
             }

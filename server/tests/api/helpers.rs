@@ -5,6 +5,7 @@ use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+use sqlx::Connection;
 use tempfile::TempDir;
 
 pub struct TestApp {
@@ -25,7 +26,7 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
 
 /// A server on the database in `data` (another replica when one already runs there).
 pub async fn spawn_on(data: Arc<TempDir>, settings: &[(&str, &str)]) -> TestApp {
-    let database_url = format!("sqlite://{}/farewell.db", data.path().display());
+    let database_url = database_url(&data).await;
     let config = Config::from_lookup(|name| {
         if let Some((_, value)) = settings.iter().find(|(key, _)| *key == name) {
             return Some((*value).to_owned());
@@ -35,6 +36,7 @@ pub async fn spawn_on(data: Arc<TempDir>, settings: &[(&str, &str)]) -> TestApp 
             "DATABASE_URL" => Some(database_url.clone()),
             "FAREWELL_DEV" => Some("1".into()),
             "FAREWELL_DIST" => Some(data.path().join("dist").display().to_string()),
+            "FAREWELL_EXPORT_DIR" => Some(data.path().join("exports").display().to_string()),
             _ => None,
         }
     })
@@ -52,6 +54,35 @@ pub async fn spawn_on(data: Arc<TempDir>, settings: &[(&str, &str)]) -> TestApp 
             .unwrap(),
         data,
     }
+}
+
+/// Where the server under test keeps its data: a SQLite file in `data`, or, when
+/// `FAREWELL_TEST_POSTGRES` names a PostgreSQL server (`postgres://user@host:port`), a database
+/// of its own there, named after `data` so another replica on the same `data` shares it.
+pub async fn database_url(data: &TempDir) -> String {
+    let Ok(server) = std::env::var("FAREWELL_TEST_POSTGRES") else {
+        return format!("sqlite://{}/farewell.db", data.path().display());
+    };
+    let name: String = data
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let name = format!("farewell_{name}");
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.unwrap();
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut admin)
+        .await
+        .unwrap();
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.unwrap();
+    }
+    format!("{server}/{name}")
 }
 
 /// A browser-like client: it sends our CSRF header and keeps the session cookie it was given.
@@ -243,3 +274,8 @@ fn six_digits(text: &str) -> Option<String> {
 }
 
 pub const DEMO_PHONE_E164: &str = "+15550100";
+
+/// Whether this run's servers use PostgreSQL (see [`database_url`]).
+pub fn on_postgres() -> bool {
+    std::env::var_os("FAREWELL_TEST_POSTGRES").is_some()
+}

@@ -230,7 +230,7 @@ proptest! {
             for step in &calls {
                 run(&app, &mut browser, &mut done, step).await;
             }
-            let state: Value = sqlx::query_scalar("SELECT state FROM accounts WHERE email = ?")
+            let state: Value = sqlx::query_scalar("SELECT state FROM accounts WHERE email = $1")
                 .bind(seed::DEMO_EMAIL)
                 .fetch_one(&app.state.db)
                 .await

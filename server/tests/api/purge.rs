@@ -6,20 +6,20 @@ use std::{
 };
 
 use farewell_server::{grace, store};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::helpers::{spawn_app_with, spawn_on};
 
 /// `due` accounts whose grace period ended, and `waiting` ones due in an hour, each holding a
 /// little of every category.
-async fn seed_accounts(db: &SqlitePool, due: usize, waiting: usize, now: i64) {
+async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
     let mut tx = db.begin().await.unwrap();
     for i in 0..due + waiting {
         let id = format!("2{i:09}");
         let scheduled = if i < due { now - 1 } else { now + 3_600 };
         sqlx::query(
             "INSERT INTO accounts (id, email, phone, password_hash, name, region, language, state, created_at)
-             VALUES (?, ?, ?, 'not-a-hash', ?, 'US', 'en', 'pending_deletion', ?)",
+             VALUES ($1, $2, $3, 'not-a-hash', $4, 'US', 'en', 'pending_deletion', $5)",
         )
         .bind(&id)
         .bind(format!("person{i}@example.com"))
@@ -31,7 +31,7 @@ async fn seed_accounts(db: &SqlitePool, due: usize, waiting: usize, now: i64) {
         .unwrap();
         sqlx::query(
             "INSERT INTO deletion_requests (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
-             VALUES (?, 'r', ?, ?, ?, ?, ?)",
+             VALUES ($1, 'r', $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(now - 100)
@@ -43,20 +43,21 @@ async fn seed_accounts(db: &SqlitePool, due: usize, waiting: usize, now: i64) {
         .await
         .unwrap();
         for n in 0..20 {
-            sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES (?, ?, 'image/png', 1, 0, x'00')")
+            sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ($1, $2, 'image/png', 1, 0, $3)")
                 .bind(&id)
                 .bind(format!("IMG_{n}.png"))
+                .bind(&[0_u8][..])
                 .execute(&mut *tx)
                 .await
                 .unwrap();
-            sqlx::query("INSERT INTO contacts (account_id, full_name) VALUES (?, ?)")
+            sqlx::query("INSERT INTO contacts (account_id, full_name) VALUES ($1, $2)")
                 .bind(&id)
                 .bind(format!("Friend {n}"))
                 .execute(&mut *tx)
                 .await
                 .unwrap();
         }
-        sqlx::query("INSERT INTO forum_posts (account_id, author_name, title, body, posted_at) VALUES (?, ?, 'Hi', 'Hello', 0)")
+        sqlx::query("INSERT INTO forum_posts (account_id, author_name, title, body, posted_at) VALUES ($1, $2, 'Hi', 'Hello', 0)")
             .bind(&id)
             .bind(format!("Person Number{i}"))
             .execute(&mut *tx)
@@ -66,12 +67,12 @@ async fn seed_accounts(db: &SqlitePool, due: usize, waiting: usize, now: i64) {
     tx.commit().await.unwrap();
 }
 
-async fn count(db: &SqlitePool, sql: &str) -> i64 {
+async fn count(db: &AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
 /// Every due account purged exactly once; every waiting one untouched.
-async fn assert_purged_exactly_once(db: &SqlitePool, due: i64, waiting: i64) {
+async fn assert_purged_exactly_once(db: &AnyPool, due: i64, waiting: i64) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM tombstones").await, due, "one tombstone each");
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM outbox WHERE erase_after_delivery = 1").await,
@@ -135,7 +136,7 @@ fn start_server(database_url: &str) -> Killable {
     )
 }
 
-async fn wait_for(db: &SqlitePool, sql: &str, until: impl Fn(i64) -> bool, limit: Duration) -> i64 {
+async fn wait_for(db: &AnyPool, sql: &str, until: impl Fn(i64) -> bool, limit: Duration) -> i64 {
     let deadline = Instant::now() + limit;
     loop {
         let n = count(db, sql).await;
@@ -149,7 +150,7 @@ async fn wait_for(db: &SqlitePool, sql: &str, until: impl Fn(i64) -> bool, limit
 #[tokio::test]
 async fn a_server_killed_mid_purge_finishes_the_work_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/farewell.db", dir.path().display());
+    let url = crate::helpers::database_url(&dir).await;
     let db = store::connect(&url).await.unwrap();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let (due, waiting) = (400, 25);

@@ -198,7 +198,7 @@ async fn a_new_code_waits_60_seconds_and_at_most_5_are_sent_an_hour() {
     let sixth = browser.send_code("email").await;
     let problem = assert_problem(sixth, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
     assert!(problem["retry_after"].as_u64().unwrap() > 3_000, "{problem}");
-    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = ?")
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = $1")
         .bind(EMAIL)
         .fetch_one(&app.state.db)
         .await
@@ -332,7 +332,7 @@ async fn re_authenticating_issues_a_new_session_token_and_ends_the_old_one() {
 #[tokio::test]
 async fn codes_are_stored_as_keyed_hashes_and_sent_in_the_accounts_language() {
     let app = spawn_app().await;
-    sqlx::query("UPDATE accounts SET language = 'zh-CN' WHERE email = ?")
+    sqlx::query("UPDATE accounts SET language = 'zh-CN' WHERE email = $1")
         .bind(EMAIL)
         .execute(&app.state.db)
         .await

@@ -1,0 +1,111 @@
+//! A throwaway PostgreSQL server for the tests: Debian's binaries (installed when missing), a
+//! fresh cluster in a temporary folder, a private port on 127.0.0.1, trust authentication for
+//! the `farewell` role, and no fsync (its data dies with the run). Stopped and deleted on drop.
+
+use std::{net::TcpListener, path::PathBuf, process::Command};
+
+use anyhow::Context;
+
+use crate::{
+    process::{cmd, output, run},
+    step, tools,
+};
+
+pub struct Postgres {
+    bin: PathBuf,
+    dir: PathBuf,
+    /// `postgres://farewell@127.0.0.1:PORT`, without a database name.
+    pub server_url: String,
+}
+
+impl Postgres {
+    pub fn start() -> anyhow::Result<Self> {
+        let bin = match binaries() {
+            Some(bin) => bin,
+            None => {
+                step("installing PostgreSQL from Debian");
+                tools::apt_install(&["postgresql"])?;
+                binaries().context("the postgresql package installed no server binaries")?
+            }
+        };
+        let dir = std::env::temp_dir().join(format!("farewell-postgres-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let port = free_port()?;
+        step(&format!("starting a throwaway PostgreSQL on 127.0.0.1:{port}"));
+        let postgres =
+            Self { bin, dir, server_url: format!("postgres://farewell@127.0.0.1:{port}") };
+        // The server refuses to run as root; the package's `postgres` user owns the cluster.
+        if is_root() {
+            run(cmd("chown").args(["-R", "postgres:postgres"]).arg(&postgres.dir))?;
+        }
+        let data = postgres.dir.join("data");
+        run(postgres
+            .tool("initdb")
+            .args(["--auth=trust", "--username=farewell", "--encoding=UTF8", "--no-sync", "-D"])
+            .arg(&data))?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
+             -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+            postgres.dir.display()
+        );
+        run(postgres
+            .tool("pg_ctl")
+            .args(["start", "--wait", "--silent", "-D"])
+            .arg(&data)
+            .args(["-l"])
+            .arg(postgres.dir.join("server.log"))
+            .args(["-o", &options]))?;
+        Ok(postgres)
+    }
+
+    /// One of the server's programs, run as the cluster's owner.
+    fn tool(&self, name: &str) -> Command {
+        let program = self.bin.join(name);
+        let mut command = match is_root() {
+            true => {
+                let mut command = cmd("runuser");
+                command.args(["-u", "postgres", "--"]).arg(program);
+                command
+            }
+            false => cmd(program),
+        };
+        command.current_dir(&self.dir);
+        command
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self
+            .tool("pg_ctl")
+            .args(["stop", "--silent", "-m", "immediate", "-D"])
+            .arg(data)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The newest installed server's `bin` folder.
+fn binaries() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let version = path.file_name()?.to_str()?.parse().ok()?;
+            let bin = path.join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn is_root() -> bool {
+    output(cmd("id").arg("-u")).as_deref().map(str::trim) == Some("0")
+}
