@@ -19,7 +19,7 @@ use crate::{
     export,
     messages::{self, Language},
     state::AppState,
-    store::{self, audit::Event, outbox::NewMessage, purge::DELETED_TABLES},
+    store::{self, Backend, audit::Event, outbox::NewMessage, purge::DELETED_TABLES},
 };
 
 /// Rows per purge transaction: short transactions keep the API responsive during a purge.
@@ -150,10 +150,12 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
     // One connection for the whole round: a purge makes dozens of statements per account, and
     // taking each one's connection from the pool would queue it behind every API request.
     let mut db = state.db.acquire().await?;
+    let backend = Backend::of(&state.db);
     loop {
         let now = state.clock.unix();
         let lease = state.config.purge_lease_secs;
-        let claimed = report.timed(store::purge::claim_due(&mut *db, now, lease, 16)).await?;
+        let claimed =
+            report.timed(store::purge::claim_due(&mut *db, backend, now, lease, 16)).await?;
         if claimed.is_empty() {
             return Ok(report);
         }

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::domain::AccountId;
 
-use super::Db;
+use super::{Backend, Db};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ExportRow {
@@ -63,9 +63,10 @@ pub async fn claim(db: &Db, now: i64, lease: i64) -> sqlx::Result<Option<ExportR
          WHERE id = (
              SELECT id FROM exports
              WHERE state = 'queued' OR (state = 'building' AND lease_until < $2)
-             ORDER BY created_at LIMIT 1
+             ORDER BY created_at LIMIT 1 {}
          )
-         RETURNING {COLUMNS}"
+         RETURNING {COLUMNS}",
+        Backend::of(db).skip_locked("exports")
     ))
     .bind(now + lease)
     .bind(now)

@@ -47,6 +47,24 @@ impl Backend {
             _ => bail!("DATABASE_URL must start with sqlite:// or postgres://"),
         }
     }
+
+    /// The backend a pool was opened on.
+    pub fn of(db: &Db) -> Self {
+        match db.connect_options().database_url.scheme() {
+            "sqlite" => Self::Sqlite,
+            _ => Self::Postgres,
+        }
+    }
+
+    /// Ends the row selection of a worker's claim, so that workers on several replicas pass
+    /// over rows another is claiming instead of queueing on them (and a row is re-checked
+    /// once its claim commits). SQLite runs one writer at a time: a claim is atomic as it is.
+    pub fn skip_locked(self, table: &str) -> String {
+        match self {
+            Self::Sqlite => String::new(),
+            Self::Postgres => format!("FOR UPDATE OF {table} SKIP LOCKED"),
+        }
+    }
 }
 
 /// Opens and migrates the database; a SQLite file (and its folder) is created when missing.

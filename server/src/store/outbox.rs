@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::{AnyExecutor, FromRow};
 
-use super::Db;
+use super::{Backend, Db};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Medium {
@@ -125,9 +125,10 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
          WHERE id IN (
              SELECT id FROM outbox
              WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until < $2) AND attempts < 10
-             ORDER BY id LIMIT $3
+             ORDER BY id LIMIT $3 {}
          )
-         RETURNING {COLUMNS}"
+         RETURNING {COLUMNS}",
+        Backend::of(db).skip_locked("outbox")
     ))
     .bind(now + lease)
     .bind(now)

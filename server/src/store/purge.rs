@@ -7,25 +7,28 @@
 
 use sqlx::AnyExecutor;
 
+use super::Backend;
 use crate::domain::AccountId;
 
 /// Claims up to `limit` accounts due for purging at `now`, for `lease` seconds.
 pub async fn claim_due(
     db: impl sqlx::AnyExecutor<'_>,
+    backend: Backend,
     now: i64,
     lease: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "UPDATE deletion_requests SET purge_lease_until = $1
          WHERE account_id IN (
              SELECT d.account_id FROM deletion_requests d JOIN accounts a ON a.id = d.account_id
              WHERE a.state = 'pending_deletion' AND d.scheduled_for <= $2
                AND (d.purge_lease_until IS NULL OR d.purge_lease_until < $2)
-             ORDER BY d.scheduled_for LIMIT $3
+             ORDER BY d.scheduled_for LIMIT $3 {}
          )
          RETURNING account_id",
-    )
+        backend.skip_locked("d")
+    ))
     .bind(now + lease)
     .bind(now)
     .bind(limit)

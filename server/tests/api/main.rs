@@ -1,4 +1,5 @@
-//! Black-box API tests: a spawned server on a free port, a fresh SQLite file per test, real HTTP.
+//! Black-box API tests: a spawned server on a free port, a fresh database per test (a SQLite
+//! file, or a PostgreSQL database when `FAREWELL_TEST_POSTGRES` is set), real HTTP.
 
 mod audit;
 mod deletion;
@@ -10,5 +11,6 @@ mod helpers;
 mod openapi;
 mod property;
 mod purge;
+mod replicas;
 mod session;
 mod verify;

@@ -11,55 +11,48 @@ use sqlx::AnyPool;
 use crate::helpers::{spawn_app_with, spawn_on};
 
 /// `due` accounts whose grace period ended, and `waiting` ones due in an hour, each holding a
-/// little of every category.
-async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
+/// little of every category: one statement per table, in SQL both backends run.
+pub async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
+    let numbers =
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)";
+    let id = "CAST(2000000000 + i AS TEXT)";
+    let per_account = "k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 19)";
+    let statements = [
+        format!(
+            "{numbers} INSERT INTO accounts
+                 (id, email, phone, password_hash, name, region, language, state, created_at)
+             SELECT {id}, 'person' || i || '@example.com',
+                    '+1555' || SUBSTR(CAST(10000000 + i AS TEXT), 2), 'not-a-hash',
+                    'Person Number' || i, 'US', 'en', 'pending_deletion', $2 - 1000 FROM n"
+        ),
+        format!(
+            "{numbers} INSERT INTO deletion_requests (account_id, request_id, started_at,
+                 updated_at, confirmed_at, reference, scheduled_for)
+             SELECT {id}, 'r', $2 - 100, $2 - 100, $2 - 100, 'DEL-T' || i,
+                    CASE WHEN i < $3 THEN $2 - 1 ELSE $2 + 3600 END FROM n"
+        ),
+        format!(
+            "{numbers}, {per_account} INSERT INTO photos
+                 (account_id, file_name, mime_type, bytes, taken_at, content)
+             SELECT {id}, 'IMG_' || j || '.png', 'image/png', 1, 0, $4 FROM n, k"
+        ),
+        format!(
+            "{numbers}, {per_account} INSERT INTO contacts (account_id, full_name)
+             SELECT {id}, 'Friend ' || j FROM n, k"
+        ),
+        format!(
+            "{numbers} INSERT INTO forum_posts (account_id, author_name, title, body, posted_at)
+             SELECT {id}, 'Person Number' || i, 'Hi', 'Hello', 0 FROM n"
+        ),
+    ];
     let mut tx = db.begin().await.unwrap();
-    for i in 0..due + waiting {
-        let id = format!("2{i:09}");
-        let scheduled = if i < due { now - 1 } else { now + 3_600 };
-        sqlx::query(
-            "INSERT INTO accounts (id, email, phone, password_hash, name, region, language, state, created_at)
-             VALUES ($1, $2, $3, 'not-a-hash', $4, 'US', 'en', 'pending_deletion', $5)",
-        )
-        .bind(&id)
-        .bind(format!("person{i}@example.com"))
-        .bind(format!("+1555{i:07}"))
-        .bind(format!("Person Number{i}"))
-        .bind(now - 1_000)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO deletion_requests (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
-             VALUES ($1, 'r', $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(now - 100)
-        .bind(now - 100)
-        .bind(now - 100)
-        .bind(format!("DEL-T{i:03}"))
-        .bind(scheduled)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        for n in 0..20 {
-            sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ($1, $2, 'image/png', 1, 0, $3)")
-                .bind(&id)
-                .bind(format!("IMG_{n}.png"))
-                .bind(&[0_u8][..])
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO contacts (account_id, full_name) VALUES ($1, $2)")
-                .bind(&id)
-                .bind(format!("Friend {n}"))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
-        sqlx::query("INSERT INTO forum_posts (account_id, author_name, title, body, posted_at) VALUES ($1, $2, 'Hi', 'Hello', 0)")
-            .bind(&id)
-            .bind(format!("Person Number{i}"))
+    for statement in &statements {
+        // Every statement binds the same four values; each uses those it needs.
+        sqlx::query(statement)
+            .bind((due + waiting) as i64)
+            .bind(now)
+            .bind(due as i64)
+            .bind(&[0_u8][..])
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -67,12 +60,12 @@ async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
     tx.commit().await.unwrap();
 }
 
-async fn count(db: &AnyPool, sql: &str) -> i64 {
+pub async fn count(db: &AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
 /// Every due account purged exactly once; every waiting one untouched.
-async fn assert_purged_exactly_once(db: &AnyPool, due: i64, waiting: i64) {
+pub async fn assert_purged_exactly_once(db: &AnyPool, due: i64, waiting: i64) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM tombstones").await, due, "one tombstone each");
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM outbox WHERE erase_after_delivery = 1").await,
@@ -113,7 +106,7 @@ async fn two_workers_in_parallel_purge_each_account_once() {
     assert_purged_exactly_once(&first.state.db, 150, 20).await;
 }
 
-struct Killable(Child);
+pub struct Killable(pub Child);
 
 impl Drop for Killable {
     fn drop(&mut self) {
@@ -122,7 +115,7 @@ impl Drop for Killable {
     }
 }
 
-fn start_server(database_url: &str) -> Killable {
+pub fn start_server(database_url: &str) -> Killable {
     Killable(
         Command::new(env!("CARGO_BIN_EXE_farewell-server"))
             .env("PORT", "0")
@@ -136,7 +129,12 @@ fn start_server(database_url: &str) -> Killable {
     )
 }
 
-async fn wait_for(db: &AnyPool, sql: &str, until: impl Fn(i64) -> bool, limit: Duration) -> i64 {
+pub async fn wait_for(
+    db: &AnyPool,
+    sql: &str,
+    until: impl Fn(i64) -> bool,
+    limit: Duration,
+) -> i64 {
     let deadline = Instant::now() + limit;
     loop {
         let n = count(db, sql).await;

@@ -1,0 +1,75 @@
+//! Several server replicas on one database: nothing a person relies on lives in one process.
+//! Run on SQLite (replicas sharing a file) and, in `cargo xtask test`, on PostgreSQL.
+
+use std::time::Duration;
+
+use farewell_server::seed;
+use reqwest::{Method, StatusCode};
+
+use crate::{
+    helpers::{Browser, assert_problem, spawn_app, spawn_on},
+    purge::{assert_purged_exactly_once, count, seed_accounts, start_server, wait_for},
+};
+
+#[tokio::test]
+async fn a_session_from_one_replica_works_on_the_other_until_signed_out_there() {
+    let first = spawn_app().await;
+    let second = spawn_on(first.data.clone(), &[]).await;
+    let mut on_first = first.browser();
+    on_first.sign_in_demo().await;
+    let mut on_second = Browser { app: &second, cookie: on_first.cookie.clone() };
+
+    let mine: serde_json::Value = on_first.get("/me").await.json().await.unwrap();
+    let me = on_second.get("/me").await;
+    assert_eq!(me.status(), StatusCode::OK);
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["account_id"], mine["account_id"]);
+    assert!(me["account_id"].is_string());
+
+    let request = on_second.request(Method::DELETE, "/session");
+    assert_eq!(on_second.send(request).await.status(), StatusCode::NO_CONTENT);
+    assert_problem(on_first.get("/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_on_either_replica_count_toward_one_throttle() {
+    let first = spawn_app().await;
+    let second = spawn_on(first.data.clone(), &[]).await;
+    let (mut on_first, mut on_second) = (first.browser(), second.browser());
+    for attempt in 0..10 {
+        let browser = if attempt % 2 == 0 { &mut on_first } else { &mut on_second };
+        let response = browser.sign_in(seed::DEMO_EMAIL, "wrong password").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    for browser in [&mut on_first, &mut on_second] {
+        let throttled = browser.sign_in(seed::DEMO_EMAIL, seed::DEMO_PASSWORD).await;
+        assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_purge_2000_accounts_once_and_one_finishes_when_the_other_is_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::database_url(&dir).await;
+    let db = farewell_server::store::connect(&url).await.unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (due, waiting) = (2_000, 50);
+    seed_accounts(&db, due, waiting, now).await;
+
+    let mut doomed = start_server(&url);
+    let _survivor = start_server(&url);
+    let tombstones = "SELECT COUNT(*) FROM tombstones";
+    let started = wait_for(&db, tombstones, |n| n >= 100, Duration::from_secs(120)).await;
+    assert!(started >= 100, "both replicas began purging");
+    // SIGKILL: the killed replica's claimed accounts wait out their lease, then the survivor
+    // takes them over.
+    doomed.0.kill().unwrap();
+    doomed.0.wait().unwrap();
+    let at_kill = count(&db, tombstones).await;
+    assert!(at_kill < due as i64, "killed before the end ({at_kill} of {due})");
+
+    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(300)).await;
+    assert_eq!(done, due as i64);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+}
