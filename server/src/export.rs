@@ -35,7 +35,15 @@ pub fn archive_path(state: &AppState, id: &str) -> PathBuf {
 pub async fn build_queued(state: &AppState) -> anyhow::Result<usize> {
     let mut built = 0;
     while let Some(job) = store::exports::claim(&state.db, state.clock.unix(), LEASE_SECS).await? {
-        match build(state, &job).await {
+        let outcome = tokio::select! {
+            outcome = build(state, &job) => outcome,
+            () = state.shutdown.cancelled() => {
+                // Queued again for another replica; it writes its own archive from the start.
+                store::exports::release(&state.db, &job.id).await?;
+                return Ok(built);
+            }
+        };
+        match outcome {
             Ok(()) => built += 1,
             Err(err) => {
                 tracing::warn!(id = %job.id, error = ?err, "export failed");

@@ -4,7 +4,8 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use axum::{Router, middleware};
-use tokio::{net::TcpListener, sync::Notify};
+use tokio::{net::TcpListener, sync::Notify, task::JoinSet};
+use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
 use crate::{
@@ -43,6 +44,7 @@ impl Application {
             outbox_wake: Arc::new(Notify::new()),
             receipt_key: Arc::new(receipt::signing_key(&receipt_seed)?),
             tombstone_key: tombstone_key.into(),
+            shutdown: CancellationToken::new(),
         };
         if state.config.dev && seed::seed_if_empty(&state).await? {
             tracing::info!("seeded the demo accounts");
@@ -58,24 +60,39 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+    /// Serves until SIGTERM or Ctrl-C, then stops taking connections, lets in-flight requests
+    /// finish, and waits for the workers to hand back their claims.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let mut workers = JoinSet::new();
         if self.state.config.workers {
             let outbox = OutboxWorker::new(
                 self.state.db.clone(),
                 self.state.clock.clone(),
                 self.state.outbox_wake.clone(),
                 self.state.config.smtp_url.as_deref(),
-            )?;
-            tokio::spawn(outbox.run());
-            tokio::spawn(workers::grace::run(self.state.clone()));
-            tokio::spawn(workers::export::run(self.state.clone()));
+            )?
+            .stopping_on(self.state.shutdown.clone());
+            workers.spawn(outbox.run());
+            workers.spawn(workers::grace::run(self.state.clone()));
+            workers.spawn(workers::export::run(self.state.clone()));
         }
+        let shutdown = self.state.shutdown.clone();
+        let stopping = async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing in-flight requests and handing back claims");
+            shutdown.cancel();
+        };
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        axum::serve(self.listener, service).with_graceful_shutdown(stopping).await?;
+        if tokio::time::timeout(WORKERS_STOP_WITHIN, workers.join_all()).await.is_err() {
+            tracing::warn!("workers did not stop in time; their leases will run out instead");
+        }
         Ok(())
     }
 }
+
+/// How long a stopping server waits for its workers (a purge step or a message in hand).
+const WORKERS_STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
 
 pub fn build_router(state: AppState) -> Router {
     let api = routes::api_router().with_state(state.clone());

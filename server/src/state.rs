@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     clock::Clock,
@@ -28,6 +29,9 @@ pub struct AppState {
     pub receipt_key: Arc<ed25519_dalek::SigningKey>,
     /// Key of the hash a tombstone keeps instead of an email address.
     pub tombstone_key: Arc<[u8]>,
+    /// Cancelled when the server is asked to stop (SIGTERM): workers finish the unit of work in
+    /// hand, hand back their other claims so another replica takes them at once, and return.
+    pub shutdown: CancellationToken,
 }
 
 impl AppState {

@@ -127,6 +127,17 @@ pub async fn failed(db: &Db, id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Puts an export this worker was building back in the queue (the server is stopping).
+pub async fn release(db: &Db, id: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE exports SET state = 'queued', lease_until = NULL WHERE id = $1 AND state = 'building'",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE exports SET downloaded_at = COALESCE(downloaded_at, $1) WHERE id = $2")
         .bind(now)

@@ -137,6 +137,18 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
     .await
 }
 
+/// Hands a claimed message back undelivered, its attempt uncounted (the server is stopping).
+pub async fn release(db: &Db, id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET lease_until = NULL, attempts = attempts - 1
+         WHERE id = $1 AND delivered_at IS NULL",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET delivered_at = $1, lease_until = NULL, last_error = NULL,

@@ -36,6 +36,17 @@ pub async fn claim_due(
     .await
 }
 
+/// Hands claimed accounts back unpurged (the server is stopping).
+pub async fn release(db: &mut sqlx::AnyConnection, accounts: &[String]) -> sqlx::Result<()> {
+    for account in accounts {
+        sqlx::query("UPDATE deletion_requests SET purge_lease_until = NULL WHERE account_id = $1")
+            .bind(account)
+            .execute(&mut *db)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn extend_lease(
     db: impl sqlx::AnyExecutor<'_>,
     account: &AccountId,

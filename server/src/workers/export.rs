@@ -9,6 +9,9 @@ pub async fn run(state: AppState) {
         if let Err(err) = export::build_queued(&state).await {
             tracing::warn!(error = ?err, "export round failed");
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_millis(500)) => {},
+        }
     }
 }

@@ -19,6 +19,9 @@ pub async fn run(state: AppState) {
             ),
             Err(err) => tracing::warn!(error = ?err, "purge round failed"),
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(1)) => {},
+        }
     }
 }

@@ -9,6 +9,7 @@ use lettre::{
     message::{Mailbox, header::ContentType},
 };
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     clock::Clock,
@@ -25,6 +26,8 @@ pub struct OutboxWorker {
     pub clock: Clock,
     pub wake: Arc<Notify>,
     pub smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// Cancelled when the server stops; see `AppState::shutdown`.
+    pub stop: CancellationToken,
 }
 
 impl OutboxWorker {
@@ -37,16 +40,21 @@ impl OutboxWorker {
         let smtp = smtp_url
             .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
             .transpose()?;
-        Ok(Self { db, clock, wake, smtp })
+        Ok(Self { db, clock, wake, smtp, stop: CancellationToken::new() })
     }
 
-    /// Runs until the process ends: deliver what is due, then wait for a wake-up or a second.
+    pub fn stopping_on(self, stop: CancellationToken) -> Self {
+        Self { stop, ..self }
+    }
+
+    /// Runs until the server stops: deliver what is due, then wait for a wake-up or a second.
     pub async fn run(self) {
         loop {
             if let Err(err) = self.deliver_due().await {
                 tracing::warn!(error = ?err, "outbox delivery round failed");
             }
             tokio::select! {
+                () = self.stop.cancelled() => return,
                 () = self.wake.notified() => {},
                 () = tokio::time::sleep(Duration::from_secs(1)) => {},
             }
@@ -55,14 +63,20 @@ impl OutboxWorker {
 
     /// Delivers everything due now (tests call this to run one round by hand).
     pub async fn deliver_due(&self) -> anyhow::Result<()> {
-        loop {
+        while !self.stop.is_cancelled() {
             let batch =
                 store::outbox::claim(&self.db, self.clock.unix(), LEASE_SECS, BATCH).await?;
             if batch.is_empty() {
                 return Ok(());
             }
-            for message in batch {
-                match self.deliver(&message).await {
+            for (n, message) in batch.iter().enumerate() {
+                if self.stop.is_cancelled() {
+                    for rest in &batch[n..] {
+                        store::outbox::release(&self.db, rest.id).await?;
+                    }
+                    return Ok(());
+                }
+                match self.deliver(message).await {
                     Ok(()) => {
                         store::outbox::delivered(&self.db, message.id, self.clock.unix()).await?
                     }
@@ -75,6 +89,7 @@ impl OutboxWorker {
                 }
             }
         }
+        Ok(())
     }
 
     async fn deliver(&self, message: &Message) -> anyhow::Result<()> {

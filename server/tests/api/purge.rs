@@ -116,11 +116,15 @@ impl Drop for Killable {
 }
 
 pub fn start_server(database_url: &str) -> Killable {
+    start_server_with_lease(database_url, "2s")
+}
+
+pub fn start_server_with_lease(database_url: &str, lease: &str) -> Killable {
     Killable(
         Command::new(env!("CARGO_BIN_EXE_farewell-server"))
             .env("PORT", "0")
             .env("DATABASE_URL", database_url)
-            .env("FAREWELL_PURGE_LEASE", "2s")
+            .env("FAREWELL_PURGE_LEASE", lease)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -1,14 +1,20 @@
 //! Several server replicas on one database: nothing a person relies on lives in one process.
 //! Run on SQLite (replicas sharing a file) and, in `cargo xtask test`, on PostgreSQL.
 
-use std::time::Duration;
+use std::{
+    process::Command,
+    time::{Duration, Instant},
+};
 
 use farewell_server::seed;
 use reqwest::{Method, StatusCode};
 
 use crate::{
     helpers::{Browser, assert_problem, spawn_app, spawn_on},
-    purge::{assert_purged_exactly_once, count, seed_accounts, start_server, wait_for},
+    purge::{
+        assert_purged_exactly_once, count, seed_accounts, start_server, start_server_with_lease,
+        wait_for,
+    },
 };
 
 #[tokio::test]
@@ -68,6 +74,44 @@ async fn two_replicas_purge_2000_accounts_once_and_one_finishes_when_the_other_i
     let at_kill = count(&db, tombstones).await;
     assert!(at_kill < due as i64, "killed before the end ({at_kill} of {due})");
 
+    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(300)).await;
+    assert_eq!(done, due as i64);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+}
+
+#[tokio::test]
+async fn a_replica_stopped_with_sigterm_hands_back_its_claims_and_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::database_url(&dir).await;
+    let db = farewell_server::store::connect(&url).await.unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (due, waiting) = (2_000, 10);
+    seed_accounts(&db, due, waiting, now).await;
+
+    // Leases of an hour: had the stopped replica kept its claims, nobody could finish for that
+    // long.
+    let mut stopping = start_server_with_lease(&url, "1h");
+    let tombstones = "SELECT COUNT(*) FROM tombstones";
+    let started = wait_for(&db, tombstones, |n| n >= 20, Duration::from_secs(120)).await;
+    assert!(started >= 20, "the purge began");
+    let pid = stopping.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = stopping.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running 30 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+    let at_stop = count(&db, tombstones).await;
+    assert!(at_stop < due as i64, "stopped before the end ({at_stop} of {due})");
+    let held = "SELECT COUNT(*) FROM deletion_requests WHERE purge_lease_until IS NOT NULL";
+    assert_eq!(count(&db, held).await, 0, "no claim outlives the replica");
+
+    let _next = start_server_with_lease(&url, "1h");
     let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(300)).await;
     assert_eq!(done, due as i64);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
