@@ -2,6 +2,8 @@
 //! app, driven by playwright-core in Debian's Chromium.
 
 use crate::{
+    nginx::Nginx,
+    postgres::Postgres,
     process::{cmd, run},
     root,
     server::TestServer,
@@ -17,18 +19,37 @@ fn run_file(file: &str, base_url: &str) -> anyhow::Result<()> {
 }
 
 /// Every spec file gets its own server and fresh database, so no file depends on what another
-/// did to the demo accounts.
-pub fn end_to_end() -> anyhow::Result<()> {
+/// did to the demo accounts. `only` names the files to run (`proxy` for the run behind nginx);
+/// empty runs them all.
+pub fn end_to_end(only: &[String]) -> anyhow::Result<()> {
     step("end-to-end tests in Chromium");
     TestServer::build()?;
     let mut files: Vec<String> = std::fs::read_dir(root().join("e2e"))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".test.js"))
+        .filter(|name| only.is_empty() || only.contains(name))
         .collect();
     files.sort();
     for file in files {
         let server = TestServer::start("e2e")?;
         run_file(&file, &server.url())?;
     }
+    if only.is_empty() || only.iter().any(|name| name == "proxy") {
+        behind_a_proxy()?;
+    }
     Ok(())
+}
+
+/// The close-account journey once more, as several machines would serve it: nginx balancing
+/// two replicas on one PostgreSQL, so consecutive steps land on different replicas.
+fn behind_a_proxy() -> anyhow::Result<()> {
+    let postgres = Postgres::start()?;
+    let database_url = postgres.create_database("farewell_e2e")?;
+    step("the close-account journey behind nginx, two replicas on PostgreSQL");
+    let dist = root().join("dist");
+    // One after the other: the first seeds the demo data, the second finds it there.
+    let first = TestServer::start_on("e2e-replica-1", "debug", &dist, Some(&database_url))?;
+    let second = TestServer::start_on("e2e-replica-2", "debug", &dist, Some(&database_url))?;
+    let nginx = Nginx::start(&[first.port, second.port])?;
+    run_file("close_account.test.js", &nginx.url())
 }

@@ -6,6 +6,7 @@ mod bench;
 mod e2e;
 mod fuzz;
 mod locales;
+mod nginx;
 mod postgres;
 mod process;
 mod screenshots;
@@ -26,6 +27,8 @@ commands:
                that fails on a regression against bench/budget.json)
   screenshots  PNGs of every screen and step in target/screenshots/
   postgres     only the PostgreSQL part of `test`: the API suite on a throwaway cluster
+  e2e          only the end-to-end part of `test` (optionally only the files named, and
+               `proxy` for the journey behind nginx)
   fuzz         only the fuzzing part of `test` (FAREWELL_FUZZ_SECONDS per parser target,
                FAREWELL_FUZZ_SEED for other API inputs)";
 
@@ -37,6 +40,10 @@ fn main() {
         "dev" => serve::dev(),
         "screenshots" => screenshots::screenshots(),
         "bench" => bench::bench(std::env::args().any(|a| a == "--quick")),
+        "e2e" => app::build().and_then(|()| {
+            let only: Vec<String> = std::env::args().skip(2).collect();
+            e2e::end_to_end(&only)
+        }),
         "postgres" => test::api_on_postgres(),
         "fuzz" => fuzz::fuzz_parsers().and_then(|()| apifuzz::fuzz_api()),
         _ => {

@@ -2,12 +2,13 @@
 //! fresh cluster in a temporary folder, a private port on 127.0.0.1, trust authentication for
 //! the `farewell` role, and no fsync (its data dies with the run). Stopped and deleted on drop.
 
-use std::{net::TcpListener, path::PathBuf, process::Command};
+use std::{path::PathBuf, process::Command};
 
 use anyhow::Context;
 
 use crate::{
     process::{cmd, output, run},
+    server::free_port,
     step, tools,
 };
 
@@ -59,6 +60,13 @@ impl Postgres {
         Ok(postgres)
     }
 
+    /// A new empty database on this server; its URL.
+    pub fn create_database(&self, name: &str) -> anyhow::Result<String> {
+        let port = self.server_url.rsplit(':').next().unwrap_or_default();
+        run(self.tool("createdb").args(["-h", "127.0.0.1", "-p", port, "-U", "farewell", name]))?;
+        Ok(format!("{}/{name}", self.server_url))
+    }
+
     /// One of the server's programs, run as the cluster's owner.
     fn tool(&self, name: &str) -> Command {
         let program = self.bin.join(name);
@@ -100,10 +108,6 @@ fn binaries() -> Option<PathBuf> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, bin)| bin)
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn is_root() -> bool {

@@ -34,14 +34,29 @@ impl TestServer {
 
     /// A server of the `profile` build ("debug" or "release") serving `dist`.
     pub fn start_with(name: &str, profile: &str, dist: &Path) -> anyhow::Result<Self> {
+        Self::start_on(name, profile, dist, None)
+    }
+
+    /// A server on `database_url`, or on a SQLite file of its own when `None`.
+    pub fn start_on(
+        name: &str,
+        profile: &str,
+        dist: &Path,
+        database_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("farewell-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data)?;
         let port = free_port()?;
+        let database_url = match database_url {
+            Some(url) => url.to_owned(),
+            None => format!("sqlite://{}/farewell.db", data.display()),
+        };
         let child = cmd(root().join("target").join(profile).join("farewell-server"))
             .env("PORT", port.to_string())
             .env("BIND", "127.0.0.1")
-            .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
+            .env("DATABASE_URL", database_url)
+            .env("FAREWELL_EXPORT_DIR", data.join("exports"))
             .env("FAREWELL_DEV", "1")
             .env("FAREWELL_DIST", dist)
             .env("RUST_LOG", "warn")
@@ -66,11 +81,11 @@ impl Drop for TestServer {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn wait_until_healthy(port: u16) -> anyhow::Result<()> {
+pub fn wait_until_healthy(port: u16) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if request(port, "GET", "/api/v1/health", &[], "").is_ok_and(|r| r.status == 200) {

@@ -53,7 +53,7 @@ pub fn test() -> anyhow::Result<()> {
     fuzz::fuzz_parsers()?;
     apifuzz::fuzz_api()?;
     app::build()?;
-    e2e::end_to_end()?;
+    e2e::end_to_end(&[])?;
     step("quick benchmarks (a regression against bench/budget.json fails)");
     bench::bench(true)?;
     println!("\nall tests passed");
