@@ -23,6 +23,9 @@ pub struct Config {
     pub purge_lease_secs: i64,
     /// Folder of export archives; see `AppState::config_export_dir` for the default.
     pub export_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`FAREWELL_TRUSTED_PROXIES`,
+    /// comma-separated addresses); none by default.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +75,16 @@ impl Config {
                 None => 60,
             },
             export_dir: lookup("FAREWELL_EXPORT_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+            trusted_proxies: lookup("FAREWELL_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| {
+                    v.parse()
+                        .map_err(|e| invalid("FAREWELL_TRUSTED_PROXIES", format!("`{v}`: {e}")))
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -116,6 +129,16 @@ mod tests {
         for bad in ["30", "d", "0s", "-1d", "3w", "", "99999999999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_the_server_does_not_start() {
+        let lookup = |value: &'static str| {
+            move |name: &str| (name == "FAREWELL_TRUSTED_PROXIES").then(|| value.to_owned())
+        };
+        let config = Config::from_lookup(lookup("127.0.0.1, ::1")).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(Config::from_lookup(lookup("127.0.0.1, proxy.internal")).is_err());
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Request extractors whose rejections are problem documents, and the signed-in session.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::{
     extract::{
-        FromRequest, FromRequestParts, OptionalFromRequestParts, Request, rejection::JsonRejection,
+        ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
+        rejection::JsonRejection,
     },
     http::request::Parts,
 };
@@ -80,4 +83,49 @@ impl OptionalFromRequestParts<AppState> for CurrentSession {
             Err(other) => Err(other),
         }
     }
+}
+
+/// The address a request came from: the TCP peer, or, when the peer is one of
+/// `FAREWELL_TRUSTED_PROXIES` (a reverse proxy in front of several replicas), the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy. Anyone else's `X-Forwarded-For`
+/// is ignored, so a client cannot pick its own address to dodge the per-address throttle.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip())
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no peer address")))?;
+        let trusted = &state.config.trusted_proxies;
+        if !trusted.contains(&peer) {
+            return Ok(Self(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all(header::FORWARDED_FOR)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        // From the proxy backwards: each trusted hop vouches for the one before it.
+        let mut client = peer;
+        for hop in forwarded.into_iter().rev() {
+            match hop {
+                Some(ip) if trusted.contains(&ip) => client = ip,
+                Some(ip) => return Ok(Self(ip)),
+                // A hop that is not an address: trust stops at the last good one.
+                None => break,
+            }
+        }
+        Ok(Self(client))
+    }
+}
+
+mod header {
+    pub const FORWARDED_FOR: &str = "x-forwarded-for";
 }

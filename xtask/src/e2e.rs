@@ -48,8 +48,10 @@ fn behind_a_proxy() -> anyhow::Result<()> {
     step("the close-account journey behind nginx, two replicas on PostgreSQL");
     let dist = root().join("dist");
     // One after the other: the first seeds the demo data, the second finds it there.
-    let first = TestServer::start_on("e2e-replica-1", "debug", &dist, Some(&database_url))?;
-    let second = TestServer::start_on("e2e-replica-2", "debug", &dist, Some(&database_url))?;
+    let settings =
+        [("DATABASE_URL", database_url.as_str()), ("FAREWELL_TRUSTED_PROXIES", "127.0.0.1")];
+    let first = TestServer::start_on("e2e-replica-1", "debug", &dist, &settings)?;
+    let second = TestServer::start_on("e2e-replica-2", "debug", &dist, &settings)?;
     let nginx = Nginx::start(&[first.port, second.port])?;
     run_file("close_account.test.js", &nginx.url())
 }

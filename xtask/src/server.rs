@@ -34,32 +34,30 @@ impl TestServer {
 
     /// A server of the `profile` build ("debug" or "release") serving `dist`.
     pub fn start_with(name: &str, profile: &str, dist: &Path) -> anyhow::Result<Self> {
-        Self::start_on(name, profile, dist, None)
+        Self::start_on(name, profile, dist, &[])
     }
 
-    /// A server on `database_url`, or on a SQLite file of its own when `None`.
+    /// A server with more settings (`settings` may name another `DATABASE_URL` than the SQLite
+    /// file of its own it gets by default).
     pub fn start_on(
         name: &str,
         profile: &str,
         dist: &Path,
-        database_url: Option<&str>,
+        settings: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("farewell-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data)?;
         let port = free_port()?;
-        let database_url = match database_url {
-            Some(url) => url.to_owned(),
-            None => format!("sqlite://{}/farewell.db", data.display()),
-        };
         let child = cmd(root().join("target").join(profile).join("farewell-server"))
             .env("PORT", port.to_string())
             .env("BIND", "127.0.0.1")
-            .env("DATABASE_URL", database_url)
+            .env("DATABASE_URL", format!("sqlite://{}/farewell.db", data.display()))
             .env("FAREWELL_EXPORT_DIR", data.join("exports"))
             .env("FAREWELL_DEV", "1")
             .env("FAREWELL_DIST", dist)
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .context("cannot start the server")?;

@@ -4,13 +4,7 @@
 //! the same `401` body after the same amount of hashing work, so it cannot be used to find out
 //! who has an account.
 
-use std::net::SocketAddr;
-
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use axum_extra::extract::{
     CookieJar,
     cookie::{Cookie, SameSite},
@@ -20,7 +14,7 @@ use farewell_api::{Me, ProblemCode, SignInRequest};
 use crate::{
     domain::{AccountId, Login, SecretToken},
     error::{AppError, AppResult},
-    extract::{AppJson, CurrentSession, SESSION_COOKIE},
+    extract::{AppJson, ClientIp, CurrentSession, SESSION_COOKIE},
     openapi::Refusals,
     routes::me::personal_info,
     state::AppState,
@@ -45,11 +39,11 @@ const WINDOW_SECS: i64 = 15 * 60;
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client_ip): ClientIp,
     jar: CookieJar,
     AppJson(request): AppJson<SignInRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
-    let client_ip = peer.ip().to_string();
+    let client_ip = client_ip.to_string();
     let login = Login::parse(&request.login);
     // Keyed by what was typed, not by the account: unknown logins throttle exactly like known
     // ones, so throttling cannot tell anyone whether an account exists.

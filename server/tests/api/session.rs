@@ -2,9 +2,9 @@
 
 use farewell_server::seed;
 use reqwest::{Method, StatusCode, header};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, session_cookie, spawn_app};
+use crate::helpers::{TestApp, assert_problem, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn signing_in_with_the_email_gives_personal_info_and_a_hardened_cookie() {
@@ -227,6 +227,45 @@ async fn fifty_failures_from_one_address_throttle_every_login_from_it() {
         browser.sign_in(&format!("guess{n}@example.com"), "password").await;
     }
     let throttled = browser.sign_in(seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
+    assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+}
+
+/// A sign-in that a proxy says came from `client`.
+async fn sign_in_via(
+    app: &TestApp,
+    client: &str,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    let mut browser = app.browser();
+    let request = browser
+        .request(Method::POST, "/session")
+        .header("X-Forwarded-For", format!("{client}, 10.0.0.2"))
+        .json(&json!({ "login": login, "password": password }));
+    browser.send(request).await
+}
+
+#[tokio::test]
+async fn behind_trusted_proxies_the_forwarded_client_is_throttled_not_the_proxy() {
+    let app = spawn_app_with(&[("FAREWELL_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.2")]).await;
+    for n in 0..50 {
+        sign_in_via(&app, "203.0.113.7", &format!("guess{n}@example.com"), "password").await;
+    }
+    let throttled = sign_in_via(&app, "203.0.113.7", seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
+    assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    // Everyone else behind the same proxies still signs in.
+    let other = sign_in_via(&app, "198.51.100.9", seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_untrusted_x_forwarded_for_cannot_dodge_the_address_throttle() {
+    let app = spawn_app().await;
+    for n in 0..50 {
+        let client = format!("203.0.113.{n}");
+        sign_in_via(&app, &client, &format!("guess{n}@example.com"), "password").await;
+    }
+    let throttled = sign_in_via(&app, "198.51.100.9", seed::OWES_EMAIL, seed::DEMO_PASSWORD).await;
     assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
 }
 
