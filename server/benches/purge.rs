@@ -3,7 +3,8 @@
 //! accounts per second, the purge's longest write, and the p99 of `/me` without and during
 //! the purge (wrk, 16 connections, one-second runs). `cargo xtask bench` runs it.
 //!
-//! `cargo bench -p farewell-server --bench purge -- [ACCOUNTS]` (default 10,000).
+//! `cargo bench -p farewell-server --bench purge -- [ACCOUNTS] [--replicas N]` (default 10,000
+//! accounts, one replica) on SQLite, or on `FAREWELL_BENCH_DATABASE_URL` (PostgreSQL).
 
 use std::{process::Command, time::Instant};
 
@@ -16,51 +17,71 @@ const ROWS: [(&str, u32); 5] =
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let accounts: u32 =
-        std::env::args().skip(1).find(|a| !a.starts_with('-')).map_or(Ok(10_000), |a| a.parse())?;
+        args.iter().find(|a| !a.starts_with('-')).map_or(Ok(10_000), |a| a.parse())?;
+    let replicas: usize = match args.iter().position(|a| a == "--replicas") {
+        Some(i) => args.get(i + 1).map_or(Ok(1), |n| n.parse())?,
+        None => 1,
+    };
     let data = tempfile::tempdir()?;
-    let database_url = format!("sqlite://{}/farewell.db", data.path().display());
-    let config = Config::from_lookup(|name| match name {
-        "PORT" => Some("0".into()),
-        "DATABASE_URL" => Some(database_url.clone()),
-        "FAREWELL_DEV" => Some("1".into()),
-        "FAREWELL_WORKERS" => Some("0".into()),
-        "FAREWELL_DIST" => Some(data.path().join("dist").display().to_string()),
-        _ => None,
-    })?;
-    let app = Application::build(config).await?;
-    let url = format!("http://{}/api/v1/me", app.address());
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let database_url = std::env::var("FAREWELL_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/farewell.db", data.path().display()));
+    let mut states = Vec::new();
+    let mut me_url = String::new();
+    for _ in 0..replicas {
+        let config = Config::from_lookup(|name| match name {
+            "PORT" => Some("0".into()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            "FAREWELL_DEV" => Some("1".into()),
+            "FAREWELL_WORKERS" => Some("0".into()),
+            "FAREWELL_DIST" => Some(data.path().join("dist").display().to_string()),
+            _ => None,
+        })?;
+        let app = Application::build(config).await?;
+        me_url = format!("http://{}/api/v1/me", app.address());
+        states.push(app.state().clone());
+        tokio::spawn(app.run_until_stopped());
+    }
 
-    seed_due(&state, accounts).await?;
-    let cookie = sign_in(&url.replace("/me", "/session")).await?;
+    seed_due(&states[0], accounts).await?;
+    let cookie = sign_in(&me_url.replace("/me", "/session")).await?;
 
     let mut without = Vec::new();
     for _ in 0..3 {
-        without.push(me_p99(&url, &cookie).await?);
+        without.push(me_p99(&me_url, &cookie).await?);
     }
 
     let started = Instant::now();
-    let purge = tokio::spawn({
-        let state = state.clone();
-        async move { grace::purge_due(&state).await }
-    });
+    // Each replica's worker purges beside the others, as on separate machines.
+    let workers: Vec<_> = states
+        .iter()
+        .map(|state| {
+            let state = state.clone();
+            tokio::spawn(async move { grace::purge_due(&state).await })
+        })
+        .collect();
     let mut during = Vec::new();
-    while !purge.is_finished() {
-        during.push(me_p99(&url, &cookie).await?);
+    while !workers.iter().all(|w| w.is_finished()) {
+        during.push(me_p99(&me_url, &cookie).await?);
     }
-    let report = purge.await??;
+    let (mut purged, mut longest_write) = (0, std::time::Duration::ZERO);
+    for worker in workers {
+        let report = worker.await??;
+        purged += report.purged;
+        longest_write = longest_write.max(report.longest_write);
+    }
     let seconds = started.elapsed().as_secs_f64();
-    anyhow::ensure!(report.purged == accounts as usize, "purged {} of {accounts}", report.purged);
+    anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
     println!(
         "{}",
         json!({
             "accounts": accounts,
+            "replicas": replicas,
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
-            "longest_write_ms": report.longest_write.as_secs_f64() * 1e3,
+            "longest_write_ms": longest_write.as_secs_f64() * 1e3,
             "me_p99_without_ms": median(&mut without),
             "me_p99_during_ms": median(&mut during),
         })
@@ -68,17 +89,20 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Due accounts with a request confirmed, written in one statement per table.
+/// Due accounts with a request confirmed, written in one statement per table, in SQL both
+/// backends run.
 async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
     let now = state.clock.unix();
     let numbers =
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)";
+    let id = "CAST(3000000000 + i AS TEXT)";
     let mut tx = state.db.begin().await?;
     sqlx::query(&format!(
         "{numbers} INSERT INTO accounts
              (id, email, phone, password_hash, name, region, language, state, created_at)
-         SELECT printf('3%09d', i), printf('leaver%d@example.com', i), printf('+1666%07d', i),
-                'not-a-hash', printf('Leaver %d', i), 'US', 'en', 'pending_deletion', $2 FROM n"
+         SELECT {id}, 'leaver' || i || '@example.com',
+                '+1666' || SUBSTR(CAST(10000000 + i AS TEXT), 2), 'not-a-hash',
+                'Leaver ' || i, 'US', 'en', 'pending_deletion', $2 FROM n"
     ))
     .bind(i64::from(accounts))
     .bind(now - 86_400)
@@ -87,7 +111,7 @@ async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
     sqlx::query(&format!(
         "{numbers} INSERT INTO deletion_requests
              (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
-         SELECT printf('3%09d', i), 'r', $2, $2, $2, printf('DEL-B%06d', i), $2 FROM n"
+         SELECT {id}, 'r', $2, $2, $2, 'DEL-B' || i, $2 FROM n"
     ))
     .bind(i64::from(accounts))
     .bind(now - 60)
@@ -97,19 +121,20 @@ async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
         let (columns, values) = match table {
             "photos" => (
                 "account_id, file_name, mime_type, bytes, taken_at, content",
-                "printf('IMG_%d.png', j), 'image/png', 64, 0, randomblob(64)",
+                "'IMG_' || j || '.png', 'image/png', 64, 0, $3",
             ),
-            "contacts" => ("account_id, full_name", "printf('Friend %d', j)"),
+            "contacts" => ("account_id, full_name", "'Friend ' || j"),
             "notes" => ("account_id, title, body, updated_at", "'Note', 'Remember the milk', 0"),
             "messages" => ("account_id, peer, outgoing, body, sent_at", "'+15550199', 1, 'Hi', 0"),
             _ => ("account_id, author_name, title, body, posted_at", "'Leaver', 'Hi', 'Hello', 0"),
         };
         sqlx::query(&format!(
             "{numbers}, k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < $2 - 1)
-             INSERT INTO {table} ({columns}) SELECT printf('3%09d', i), {values} FROM n, k"
+             INSERT INTO {table} ({columns}) SELECT {id}, {values} FROM n, k"
         ))
         .bind(i64::from(accounts))
         .bind(i64::from(per_account))
+        .bind(&[7_u8; 64][..])
         .execute(&mut *tx)
         .await?;
     }

@@ -196,13 +196,18 @@ async fn purge_one(
             }
         }
     }
+    // A batch short of BATCH was the table's last: no statement is spent finding it empty.
     for table in DELETED_TABLES {
-        while report.timed(store::purge::delete_batch(&mut *db, table, account, BATCH)).await? > 0 {
+        while report.timed(store::purge::delete_batch(&mut *db, table, account, BATCH)).await?
+            == BATCH as u64
+        {
             let until = state.clock.unix() + state.config.purge_lease_secs;
             report.timed(store::purge::extend_lease(&mut *db, account, until)).await?;
         }
     }
-    while report.timed(store::purge::anonymize_posts_batch(&mut *db, account, BATCH)).await? > 0 {}
+    while report.timed(store::purge::anonymize_posts_batch(&mut *db, account, BATCH)).await?
+        == BATCH as u64
+    {}
 
     let Some(row) = store::accounts::find(&mut *db, account).await? else { return Ok(false) };
     let Some(request) = store::deletion::find(&mut *db, account).await? else { return Ok(false) };
@@ -277,15 +282,20 @@ async fn counts(
     db: &mut AnyConnection,
     account: &AccountId,
 ) -> anyhow::Result<Counts> {
-    let mut tables = Vec::new();
-    for table in DELETED_TABLES {
-        let n: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE account_id = $1"))
-                .bind(account.as_str())
-                .fetch_one(&mut *db)
-                .await?;
-        tables.push((table.to_owned(), n as u64));
-    }
+    // One statement for every table: a purge is many small statements, and each is a round
+    // trip that waits its turn behind the API's.
+    let sql = DELETED_TABLES
+        .map(|table| format!("SELECT '{table}', COUNT(*) FROM {table} WHERE account_id = $1"))
+        .join(" UNION ALL ");
+    let counted: Vec<(String, i64)> =
+        sqlx::query_as(&sql).bind(account.as_str()).fetch_all(&mut *db).await?;
+    let tables = DELETED_TABLES
+        .iter()
+        .map(|table| {
+            let n = counted.iter().find(|(name, _)| name == table).map_or(0, |(_, n)| *n);
+            ((*table).to_owned(), u64::try_from(n).unwrap_or(0))
+        })
+        .collect();
     let now = state.clock.unix();
     let inventory = store::inventory::inventory(&mut *db, account, now).await?;
     Ok(Counts {
