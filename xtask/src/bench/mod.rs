@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::{
     app,
+    postgres::Postgres,
     process::{cmd, run},
     root,
     server::TestServer,
@@ -64,7 +65,8 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     drop(server);
     if !quick {
         step("measuring the purge of 10,000 due accounts beside API reads");
-        rows.extend(purge::purge(10_000)?);
+        rows.extend(purge::purge(10_000, None, 1)?);
+        rows.extend(on_postgres(&dist, effort)?);
     }
 
     let out = root().join("target/bench");
@@ -73,6 +75,26 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
         enforce_budget(&rows)?;
     }
     Ok(())
+}
+
+/// The API under load and the purge (one replica, then two) on a throwaway PostgreSQL.
+fn on_postgres(dist: &std::path::Path, effort: Effort) -> anyhow::Result<Vec<Row>> {
+    let postgres = Postgres::start()?;
+    let mut rows = Vec::new();
+    step("measuring the API under load on PostgreSQL");
+    let database_url = postgres.create_database("farewell_bench_api")?;
+    let server =
+        TestServer::start_on("bench-pg", "release", dist, &[("DATABASE_URL", &database_url)])?;
+    rows.extend(load::api(&server, effort)?.into_iter().map(|row| row.on_postgres("")));
+    drop(server);
+    for replicas in [1, 2] {
+        step(&format!(
+            "measuring the purge of 2,000 due accounts on PostgreSQL, {replicas} replica(s)"
+        ));
+        let database_url = postgres.create_database(&format!("farewell_bench_purge_{replicas}"))?;
+        rows.extend(purge::purge(2_000, Some(&database_url), replicas)?);
+    }
+    Ok(rows)
 }
 
 /// A copy of `dist/` with the baseline page: the sign-in form as static HTML, served by the

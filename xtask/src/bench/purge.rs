@@ -16,12 +16,17 @@ struct Measured {
     me_p99_during_ms: f64,
 }
 
-pub fn purge(accounts: u32) -> anyhow::Result<Vec<Row>> {
-    let out = cmd("cargo")
+/// The purge on SQLite, or with `replicas` workers on the PostgreSQL database `postgres`.
+pub fn purge(accounts: u32, postgres: Option<&str>, replicas: usize) -> anyhow::Result<Vec<Row>> {
+    let mut bench = cmd("cargo");
+    bench
         .args(["bench", "--locked", "-p", "farewell-server", "--bench", "purge", "--"])
         .arg(accounts.to_string())
-        .output()
-        .context("cannot run the purge bench")?;
+        .args(["--replicas", &replicas.to_string()]);
+    if let Some(url) = postgres {
+        bench.env("FAREWELL_BENCH_DATABASE_URL", url);
+    }
+    let out = bench.output().context("cannot run the purge bench")?;
     anyhow::ensure!(
         out.status.success(),
         "the purge bench failed:\n{}",
@@ -31,7 +36,7 @@ pub fn purge(accounts: u32) -> anyhow::Result<Vec<Row>> {
     let line = stdout.lines().rev().find(|l| l.starts_with('{')).context("no purge figures")?;
     let m: Measured = serde_json::from_str(line)?;
     let ratio = m.me_p99_during_ms / m.me_p99_without_ms;
-    Ok(vec![
+    let rows = vec![
         Row::absolute(
             "purge_rate",
             &format!("purge of {} due accounts of 100 rows: accounts/s", m.accounts),
@@ -57,5 +62,12 @@ pub fn purge(accounts: u32) -> anyhow::Result<Vec<Row>> {
             "≤ 1.5×",
             ratio <= 1.5,
         ),
-    ])
+    ];
+    Ok(match postgres {
+        None => rows,
+        Some(_) => {
+            let note = format!(", {replicas} replica{}", if replicas == 1 { "" } else { "s" });
+            rows.into_iter().map(|row| row.on_postgres(&note)).collect()
+        }
+    })
 }

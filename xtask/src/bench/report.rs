@@ -42,6 +42,13 @@ impl Row {
     }
 }
 
+impl Row {
+    /// The same figure measured on PostgreSQL instead of SQLite.
+    pub fn on_postgres(self, note: &str) -> Self {
+        Self { figure: format!("PostgreSQL{note}: {}", self.figure), ..self }
+    }
+}
+
 pub fn write(rows: &[Row], out: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(out)?;
     let mut md =
