@@ -7,6 +7,7 @@ use std::{
 
 use farewell_server::{grace, store};
 use sqlx::AnyPool;
+use tempfile::TempDir;
 
 use crate::helpers::{spawn_app_with, spawn_on};
 
@@ -59,6 +60,37 @@ pub async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
     }
     tx.commit().await.unwrap();
 }
+
+/// A database of its own holding `due` accounts whose grace period ended and `waiting` ones.
+pub struct Seeded {
+    _dir: TempDir,
+    pub url: String,
+    pub db: AnyPool,
+    due: i64,
+    waiting: i64,
+}
+
+impl Seeded {
+    pub async fn new(due: usize, waiting: usize) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::helpers::database_url(&dir).await;
+        let db = store::connect(&url).await.unwrap();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        seed_accounts(&db, due, waiting, now).await;
+        Self { _dir: dir, url, db, due: due as i64, waiting: waiting as i64 }
+    }
+
+    /// Waits up to `limit` for every due account to go, lets a last worker round pass, and
+    /// checks that none went twice and nothing else was touched.
+    pub async fn assert_all_purged_once(&self, limit: Duration) {
+        let done = wait_for(&self.db, TOMBSTONES, |n| n >= self.due, limit).await;
+        assert_eq!(done, self.due);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert_purged_exactly_once(&self.db, self.due, self.waiting).await;
+    }
+}
+
+pub const TOMBSTONES: &str = "SELECT COUNT(*) FROM tombstones";
 
 pub async fn count(db: &AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
@@ -151,27 +183,18 @@ pub async fn wait_for(
 
 #[tokio::test]
 async fn a_server_killed_mid_purge_finishes_the_work_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(&dir).await;
-    let db = store::connect(&url).await.unwrap();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let (due, waiting) = (400, 25);
-    seed_accounts(&db, due, waiting, now).await;
+    let seeded = Seeded::new(due, waiting).await;
 
-    let mut server = start_server(&url);
-    let tombstones = "SELECT COUNT(*) FROM tombstones";
-    let started = wait_for(&db, tombstones, |n| n > 0, Duration::from_secs(60)).await;
+    let mut server = start_server(&seeded.url);
+    let started = wait_for(&seeded.db, TOMBSTONES, |n| n > 0, Duration::from_secs(60)).await;
     assert!(started > 0, "the purge began");
     // SIGKILL: no shutdown, no cleanup, mid-transaction if it happens to be in one.
     server.0.kill().unwrap();
     server.0.wait().unwrap();
-    let at_kill = count(&db, tombstones).await;
+    let at_kill = count(&seeded.db, TOMBSTONES).await;
     assert!(at_kill < due as i64, "killed before the end ({at_kill} of {due})");
 
-    let _restarted = start_server(&url);
-    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(120)).await;
-    assert_eq!(done, due as i64);
-    // Let a last round pass, then check nothing was purged twice.
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+    let _restarted = start_server(&seeded.url);
+    seeded.assert_all_purged_once(Duration::from_secs(120)).await;
 }

@@ -11,10 +11,7 @@ use reqwest::{Method, StatusCode};
 
 use crate::{
     helpers::{Browser, assert_problem, spawn_app, spawn_on},
-    purge::{
-        assert_purged_exactly_once, count, seed_accounts, start_server, start_server_with_lease,
-        wait_for,
-    },
+    purge::{Seeded, TOMBSTONES, count, start_server, start_server_with_lease, wait_for},
 };
 
 #[tokio::test]
@@ -55,45 +52,32 @@ async fn wrong_passwords_on_either_replica_count_toward_one_throttle() {
 
 #[tokio::test]
 async fn two_replicas_purge_2000_accounts_once_and_one_finishes_when_the_other_is_killed() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(&dir).await;
-    let db = farewell_server::store::connect(&url).await.unwrap();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let (due, waiting) = (2_000, 50);
-    seed_accounts(&db, due, waiting, now).await;
+    let due = 2_000;
+    let seeded = Seeded::new(due, 50).await;
 
-    let mut doomed = start_server(&url);
-    let _survivor = start_server(&url);
-    let tombstones = "SELECT COUNT(*) FROM tombstones";
-    let started = wait_for(&db, tombstones, |n| n >= 100, Duration::from_secs(120)).await;
+    let mut doomed = start_server(&seeded.url);
+    let _survivor = start_server(&seeded.url);
+    let started = wait_for(&seeded.db, TOMBSTONES, |n| n >= 100, Duration::from_secs(120)).await;
     assert!(started >= 100, "both replicas began purging");
     // SIGKILL: the killed replica's claimed accounts wait out their lease, then the survivor
     // takes them over.
     doomed.0.kill().unwrap();
     doomed.0.wait().unwrap();
-    let at_kill = count(&db, tombstones).await;
+    let at_kill = count(&seeded.db, TOMBSTONES).await;
     assert!(at_kill < due as i64, "killed before the end ({at_kill} of {due})");
 
-    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(300)).await;
-    assert_eq!(done, due as i64);
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+    seeded.assert_all_purged_once(Duration::from_secs(300)).await;
 }
 
 #[tokio::test]
 async fn a_replica_stopped_with_sigterm_hands_back_its_claims_and_exits_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(&dir).await;
-    let db = farewell_server::store::connect(&url).await.unwrap();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let (due, waiting) = (2_000, 10);
-    seed_accounts(&db, due, waiting, now).await;
+    let due = 2_000;
+    let seeded = Seeded::new(due, 10).await;
 
     // Leases of an hour: had the stopped replica kept its claims, nobody could finish for that
     // long.
-    let mut stopping = start_server_with_lease(&url, "1h");
-    let tombstones = "SELECT COUNT(*) FROM tombstones";
-    let started = wait_for(&db, tombstones, |n| n >= 20, Duration::from_secs(120)).await;
+    let mut stopping = start_server_with_lease(&seeded.url, "1h");
+    let started = wait_for(&seeded.db, TOMBSTONES, |n| n >= 20, Duration::from_secs(120)).await;
     assert!(started >= 20, "the purge began");
     let pid = stopping.0.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
@@ -106,14 +90,11 @@ async fn a_replica_stopped_with_sigterm_hands_back_its_claims_and_exits_cleanly(
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status}");
-    let at_stop = count(&db, tombstones).await;
+    let at_stop = count(&seeded.db, TOMBSTONES).await;
     assert!(at_stop < due as i64, "stopped before the end ({at_stop} of {due})");
     let held = "SELECT COUNT(*) FROM deletion_requests WHERE purge_lease_until IS NOT NULL";
-    assert_eq!(count(&db, held).await, 0, "no claim outlives the replica");
+    assert_eq!(count(&seeded.db, held).await, 0, "no claim outlives the replica");
 
-    let _next = start_server_with_lease(&url, "1h");
-    let done = wait_for(&db, tombstones, |n| n >= due as i64, Duration::from_secs(300)).await;
-    assert_eq!(done, due as i64);
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_purged_exactly_once(&db, due as i64, waiting as i64).await;
+    let _next = start_server_with_lease(&seeded.url, "1h");
+    seeded.assert_all_purged_once(Duration::from_secs(300)).await;
 }
