@@ -91,6 +91,8 @@ impl OptionalFromRequestParts<AppState> for CurrentSession {
 /// is ignored, so a client cannot pick its own address to dodge the per-address throttle.
 pub struct ClientIp(pub IpAddr);
 
+const X_FORWARDED_FOR: &str = "x-forwarded-for";
+
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = AppError;
 
@@ -106,7 +108,7 @@ impl FromRequestParts<AppState> for ClientIp {
         }
         let forwarded = parts
             .headers
-            .get_all(header::FORWARDED_FOR)
+            .get_all(X_FORWARDED_FOR)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
@@ -124,8 +126,4 @@ impl FromRequestParts<AppState> for ClientIp {
         }
         Ok(Self(client))
     }
-}
-
-mod header {
-    pub const FORWARDED_FOR: &str = "x-forwarded-for";
 }

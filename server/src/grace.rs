@@ -1,7 +1,10 @@
 //! The grace period between "close my account" and the purge: cancel links, cancelling,
 //! reminders, and the purge with its signed receipt.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::LazyLock,
+    time::{Duration, Instant},
+};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -289,18 +292,21 @@ async fn finish(
     Ok(true)
 }
 
+/// Rows per table of one account, in one statement: a purge is many small statements, and
+/// each is a round trip that waits its turn behind the API's. Written once, not per account.
+static COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
+    DELETED_TABLES
+        .map(|table| format!("SELECT '{table}', COUNT(*) FROM {table} WHERE account_id = $1"))
+        .join(" UNION ALL ")
+});
+
 async fn counts(
     state: &AppState,
     db: &mut AnyConnection,
     account: &AccountId,
 ) -> anyhow::Result<Counts> {
-    // One statement for every table: a purge is many small statements, and each is a round
-    // trip that waits its turn behind the API's.
-    let sql = DELETED_TABLES
-        .map(|table| format!("SELECT '{table}', COUNT(*) FROM {table} WHERE account_id = $1"))
-        .join(" UNION ALL ");
     let counted: Vec<(String, i64)> =
-        sqlx::query_as(&sql).bind(account.as_str()).fetch_all(&mut *db).await?;
+        sqlx::query_as(&COUNTS_SQL).bind(account.as_str()).fetch_all(&mut *db).await?;
     let tables = DELETED_TABLES
         .iter()
         .map(|table| {

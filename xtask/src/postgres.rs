@@ -7,7 +7,7 @@ use std::{path::PathBuf, process::Command};
 use anyhow::Context;
 
 use crate::{
-    process::{cmd, output, run},
+    process::{cmd, run},
     server::free_port,
     step, tools,
 };
@@ -37,7 +37,7 @@ impl Postgres {
         let postgres =
             Self { bin, dir, server_url: format!("postgres://farewell@127.0.0.1:{port}") };
         // The server refuses to run as root; the package's `postgres` user owns the cluster.
-        if is_root() {
+        if tools::is_root() {
             run(cmd("chown").args(["-R", "postgres:postgres"]).arg(&postgres.dir))?;
         }
         let data = postgres.dir.join("data");
@@ -70,7 +70,7 @@ impl Postgres {
     /// One of the server's programs, run as the cluster's owner.
     fn tool(&self, name: &str) -> Command {
         let program = self.bin.join(name);
-        let mut command = match is_root() {
+        let mut command = match tools::is_root() {
             true => {
                 let mut command = cmd("runuser");
                 command.args(["-u", "postgres", "--"]).arg(program);
@@ -108,8 +108,4 @@ fn binaries() -> Option<PathBuf> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, bin)| bin)
-}
-
-fn is_root() -> bool {
-    output(cmd("id").arg("-u")).as_deref().map(str::trim) == Some("0")
 }

@@ -101,7 +101,7 @@ fn ensure_chromium() -> anyhow::Result<()> {
         return Ok(());
     }
     step("installing Chromium, ChromeDriver, a CJK font and unzip from Debian");
-    if output(cmd("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
+    if !is_root() {
         bail!("Chromium is missing; run as root or `apt-get install chromium chromium-driver`");
     }
     run(cmd("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
@@ -109,6 +109,11 @@ fn ensure_chromium() -> anyhow::Result<()> {
         .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "unzip"])
         .arg("fonts-wqy-microhei")
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Installing from Debian, and running PostgreSQL as its own user, need root.
+pub fn is_root() -> bool {
+    output(cmd("id").arg("-u")).as_deref().map(str::trim) == Some("0")
 }
 
 /// A program from a Debian package, installed when missing (the benchmarks' `wrk`).

@@ -50,10 +50,8 @@ impl Backend {
 
     /// The backend a pool was opened on.
     pub fn of(db: &Db) -> Self {
-        match db.connect_options().database_url.scheme() {
-            "sqlite" => Self::Sqlite,
-            _ => Self::Postgres,
-        }
+        Self::of_url(db.connect_options().database_url.as_str())
+            .expect("a pool is only opened on a URL `of_url` accepts")
     }
 
     /// Ends the row selection of a worker's claim, so that workers on several replicas pass
