@@ -1,10 +1,7 @@
 //! The grace period between "close my account" and the purge: cancel links, cancelling,
 //! reminders, and the purge with its signed receipt.
 
-use std::{
-    sync::LazyLock,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -25,8 +22,13 @@ use crate::{
     store::{self, Backend, audit::Event, outbox::NewMessage, purge::DELETED_TABLES},
 };
 
-/// Rows per purge transaction: short transactions keep the API responsive during a purge.
+/// Rows per purge statement: short writes keep the API responsive during a purge.
 const BATCH: i64 = 500;
+
+/// Accounts per purge round. A round's accounts share their statements (a table's rows go
+/// in one `DELETE` for all of them) and their last transaction, so a round costs about what
+/// one account did.
+const ROUND: i64 = 32;
 
 /// A fresh one-time cancel link for the account, stored as a hash inside `tx`.
 pub async fn cancel_link(
@@ -150,179 +152,226 @@ impl PurgeReport {
 /// Purges every due account this worker can claim.
 pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
     let mut report = PurgeReport::default();
-    // One connection for the whole round: a purge makes dozens of statements per account, and
-    // taking each one's connection from the pool would queue it behind every API request.
+    // One connection for the whole round: a purge makes many statements, and taking each
+    // one's connection from the pool would queue it behind every API request.
     let mut db = state.db.acquire().await?;
     let backend = Backend::of(&state.db);
-    loop {
+    while !state.shutdown.is_cancelled() {
         let now = state.clock.unix();
         let lease = state.config.purge_lease_secs;
         let claimed =
-            report.timed(store::purge::claim_due(&mut *db, backend, now, lease, 16)).await?;
+            report.timed(store::purge::claim_due(&mut *db, backend, now, lease, ROUND)).await?;
         if claimed.is_empty() {
-            return Ok(report);
+            break;
         }
-        for (n, id) in claimed.iter().enumerate() {
-            if state.shutdown.is_cancelled() {
-                // Another replica need not wait for these leases to run out.
-                store::purge::release(&mut db, &claimed[n..]).await?;
-                return Ok(report);
-            }
-            let Some(account) = AccountId::parse(id) else { continue };
-            if purge_one(state, &mut db, &account, &mut report).await? {
-                report.purged += 1;
-            }
+        let accounts: Vec<AccountId> =
+            claimed.iter().filter_map(|id| AccountId::parse(id)).collect();
+        match purge_round(state, &mut db, &accounts, &mut report).await? {
+            Some(purged) => report.purged += purged,
+            // Stopping: another replica need not wait for these leases to run out. What was
+            // deleted stays deleted; the counts taken first keep the receipt whole.
+            None => store::purge::release(&mut db, &claimed).await?,
         }
     }
+    Ok(report)
 }
 
-/// Purges one claimed account. Safe to repeat after a crash at any point.
-async fn purge_one(
+/// Purges one round's claimed accounts; `None` when the server began stopping first. Safe to
+/// repeat after a crash at any point.
+async fn purge_round(
     state: &AppState,
     db: &mut AnyConnection,
-    account: &AccountId,
+    accounts: &[AccountId],
     report: &mut PurgeReport,
-) -> anyhow::Result<bool> {
-    let left = counts(state, db, account).await?;
+) -> anyhow::Result<Option<usize>> {
+    let now = state.clock.unix();
+    let held = store::purge::held(&mut *db, accounts).await?;
+    let counted = counts(db, accounts, &held, now).await?;
     // The receipt tells what the account held when its purge began, however often it resumes.
-    let counts: Counts = serde_json::from_str(
-        &report
-            .timed(store::purge::record_counts(&mut *db, account, &serde_json::to_string(&left)?))
-            .await?,
-    )?;
-    // Only tables that still hold rows cost a statement. (Rows added since cannot outlive the
-    // account: every table's `account_id` cascades from the account row.)
-    let holds = |table: &str| left.tables.iter().any(|(name, n)| name == table && *n > 0);
+    let mut receipts = Vec::with_capacity(accounts.len());
+    let mut tx = db.begin().await?;
+    let started = Instant::now();
+    for (account, counts) in accounts.iter().zip(&counted) {
+        let recorded =
+            store::purge::record_counts(&mut *tx, account, &serde_json::to_string(counts)?).await?;
+        receipts.push(serde_json::from_str::<Counts>(&recorded)?);
+    }
+    tx.commit().await?;
+    report.longest_write = report.longest_write.max(started.elapsed());
+
     // Archive files first: their rows are how we find them.
-    let archives = match holds("exports") {
-        true => store::exports::ids(&mut *db, account).await?,
-        false => Vec::new(),
-    };
-    for id in archives {
-        for path in [
-            export::archive_path(state, &id),
-            export::archive_path(state, &id).with_extension("zip.part"),
-        ] {
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-                _ => {}
+    let holds = |table: &str| held.iter().any(|h| h.category == table);
+    for account in accounts
+        .iter()
+        .filter(|a| held.iter().any(|h| h.category == "exports" && h.account_id == a.as_str()))
+    {
+        for id in store::exports::ids(&mut *db, account).await? {
+            let archive = export::archive_path(state, &id);
+            for path in [archive.with_extension("zip.part"), archive] {
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                    _ => {}
+                }
             }
         }
     }
-    // A batch short of BATCH was the table's last: no statement is spent finding it empty.
+    // Only tables that still hold rows cost a statement, and a batch short of BATCH was the
+    // table's last. (Rows added since counting cannot outlive the account: every table's
+    // `account_id` cascades from the account row.)
     for table in DELETED_TABLES.into_iter().filter(|table| holds(table)) {
-        while report.timed(store::purge::delete_batch(&mut *db, table, account, BATCH)).await?
-            == BATCH as u64
-        {
+        loop {
+            if state.shutdown.is_cancelled() {
+                return Ok(None);
+            }
+            let deleted =
+                report.timed(store::purge::delete_batch(&mut *db, table, accounts, BATCH)).await?;
+            if deleted < BATCH as u64 {
+                break;
+            }
             let until = state.clock.unix() + state.config.purge_lease_secs;
-            report.timed(store::purge::extend_lease(&mut *db, account, until)).await?;
+            report.timed(store::purge::extend_leases(&mut *db, accounts, until)).await?;
         }
     }
     // Always: posts outlive the account (their link is set null, not cascaded), so a post
     // written since counting must not keep the name.
-    while report.timed(store::purge::anonymize_posts_batch(&mut *db, account, BATCH)).await?
+    while report.timed(store::purge::anonymize_posts_batch(&mut *db, accounts, BATCH)).await?
         == BATCH as u64
     {}
+    if state.shutdown.is_cancelled() {
+        return Ok(None);
+    }
 
-    let Some(row) = store::accounts::find(&mut *db, account).await? else { return Ok(false) };
-    let Some(request) = store::deletion::find(&mut *db, account).await? else { return Ok(false) };
-    let now = state.clock.unix();
-    let at = rfc3339(now)?;
-    let receipt = receipt(
-        &counts,
-        request.reference.clone().unwrap_or_default(),
-        request.confirmed_at.unwrap_or(now),
-        &at,
-    )?;
-    let signed = receipt.sign(&state.receipt_key);
-    let language = Language::from_tag(&row.language);
-    let summary: Vec<(String, u64, &'static str)> = receipt
-        .categories
-        .iter()
-        .map(|c| (c.category.clone(), c.count, action_word(c.action)))
-        .collect();
-    let key_url = format!("{}/api/v1/receipt-key", state.public_url);
-    let mail = messages::receipt(
-        language,
-        &messages::ReceiptMail {
-            name: &row.name,
-            reference: &receipt.reference,
-            summary: &summary,
-            json: &signed.json,
-            signature: &signed.signature,
-            key_url: &key_url,
-        },
-    );
-
-    let email_hash = email_hash(&state.tombstone_key, &row.email);
-    report.timed(finish(state, db, account, &row, &request, &email_hash, &mail)).await
+    let mut purges = Vec::with_capacity(accounts.len());
+    for (account, counts) in accounts.iter().zip(&receipts) {
+        let Some(row) = store::accounts::find(&mut *db, account).await? else { continue };
+        let Some(request) = store::deletion::find(&mut *db, account).await? else { continue };
+        purges.push(Purge::new(state, account, counts, row, &request)?);
+    }
+    report.timed(finish(state, db, &purges)).await.map(Some)
 }
 
-/// The purge's last transaction: tombstone, the account row, and the receipt email queued
-/// before the address is erased.
+/// What the last transaction writes for one account.
+struct Purge<'a> {
+    account: &'a AccountId,
+    email_hash: Vec<u8>,
+    requested_at: i64,
+    /// The receipt email, queued before the address is erased: its only copy goes to the
+    /// person.
+    mail: messages::Rendered,
+    email: String,
+    language: Language,
+}
+
+impl<'a> Purge<'a> {
+    /// Signs the receipt and writes the email that carries it, in the person's language.
+    fn new(
+        state: &AppState,
+        account: &'a AccountId,
+        counts: &Counts,
+        row: store::accounts::AccountRow,
+        request: &store::deletion::DeletionRow,
+    ) -> anyhow::Result<Self> {
+        let now = state.clock.unix();
+        let at = rfc3339(now)?;
+        let requested_at = request.confirmed_at.unwrap_or(now);
+        let receipt =
+            receipt(counts, request.reference.clone().unwrap_or_default(), requested_at, &at)?;
+        let signed = receipt.sign(&state.receipt_key);
+        let language = Language::from_tag(&row.language);
+        let summary: Vec<(String, u64, &'static str)> = receipt
+            .categories
+            .iter()
+            .map(|c| (c.category.clone(), c.count, action_word(c.action)))
+            .collect();
+        let key_url = format!("{}/api/v1/receipt-key", state.public_url);
+        let mail = messages::receipt(
+            language,
+            &messages::ReceiptMail {
+                name: &row.name,
+                reference: &receipt.reference,
+                summary: &summary,
+                json: &signed.json,
+                signature: &signed.signature,
+                key_url: &key_url,
+            },
+        );
+        Ok(Self {
+            account,
+            email_hash: email_hash(&state.tombstone_key, &row.email),
+            requested_at,
+            mail,
+            email: row.email,
+            language,
+        })
+    }
+}
+
+/// The round's last transaction: for each account, its row, a tombstone, and the receipt
+/// email. Returns how many accounts it purged.
 async fn finish(
     state: &AppState,
     db: &mut AnyConnection,
-    account: &AccountId,
-    row: &store::accounts::AccountRow,
-    request: &store::deletion::DeletionRow,
-    email_hash: &[u8],
-    mail: &messages::Rendered,
-) -> anyhow::Result<bool> {
+    purges: &[Purge<'_>],
+) -> anyhow::Result<usize> {
     let now = state.clock.unix();
-    let language = Language::from_tag(&row.language);
+    let mut purged = 0;
     let mut tx = db.begin().await?;
-    let tombstone = store::purge::insert_tombstone(
-        &mut *tx,
-        email_hash,
-        request.confirmed_at.unwrap_or(now),
-        now,
-    )
-    .await?;
-    if !store::purge::finish(&mut tx, account, tombstone).await? {
-        // Another worker finished it first; nothing of ours is kept.
-        tx.rollback().await?;
-        return Ok(false);
+    for purge in purges {
+        let finished = store::purge::finish(
+            &mut tx,
+            purge.account,
+            &purge.email_hash,
+            purge.requested_at,
+            now,
+        )
+        .await?;
+        // Otherwise another worker finished it first; it sent the receipt.
+        if finished {
+            let mail = NewMessage::email(None, &purge.email, purge.language, &purge.mail);
+            store::outbox::enqueue_then_erase(&mut *tx, &mail, now).await?;
+            store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
+            purged += 1;
+        }
     }
-    let message = NewMessage::email(None, &row.email, language, mail);
-    store::outbox::enqueue_then_erase(&mut *tx, &message, now).await?;
-    store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
     tx.commit().await?;
-    state.outbox_wake.notify_one();
-    Ok(true)
+    if purged > 0 {
+        state.outbox_wake.notify_one();
+    }
+    Ok(purged)
 }
 
-/// Rows per table of one account, in one statement: a purge is many small statements, and
-/// each is a round trip that waits its turn behind the API's. Written once, not per account.
-static COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
-    DELETED_TABLES
-        .map(|table| format!("SELECT '{table}', COUNT(*) FROM {table} WHERE account_id = $1"))
-        .join(" UNION ALL ")
-});
-
+/// Each account's counts for its receipt, in the order of `accounts`.
 async fn counts(
-    state: &AppState,
     db: &mut AnyConnection,
-    account: &AccountId,
-) -> anyhow::Result<Counts> {
-    let counted: Vec<(String, i64)> =
-        sqlx::query_as(&COUNTS_SQL).bind(account.as_str()).fetch_all(&mut *db).await?;
-    let tables = DELETED_TABLES
-        .iter()
-        .map(|table| {
-            let n = counted.iter().find(|(name, _)| name == table).map_or(0, |(_, n)| *n);
-            ((*table).to_owned(), u64::try_from(n).unwrap_or(0))
-        })
-        .collect();
-    let now = state.clock.unix();
-    let inventory = store::inventory::inventory(&mut *db, account, now).await?;
-    Ok(Counts {
-        tables,
-        forum_posts: u64::from(inventory.forum_posts),
-        wallet_minor: inventory.wallet.minor,
-        wallet_currency: inventory.wallet.currency,
-        export_sha256: store::exports::downloaded_sha256(&mut *db, account, now).await?,
-    })
+    accounts: &[AccountId],
+    held: &[store::purge::Held],
+    now: i64,
+) -> anyhow::Result<Vec<Counts>> {
+    let wallets = store::purge::wallets(&mut *db, accounts).await?;
+    let mut all = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let rows = |category: &str| {
+            held.iter()
+                .find(|h| h.account_id == account.as_str() && h.category == category)
+                .map_or(0, |h| u64::try_from(h.rows_held).unwrap_or(0))
+        };
+        let (wallet_minor, wallet_currency) = wallets
+            .iter()
+            .find(|(id, _, _)| id == account.as_str())
+            .map_or((0, "USD".to_owned()), |(_, minor, currency)| (*minor, currency.clone()));
+        let export_sha256 = match rows("exports") {
+            0 => None,
+            _ => store::exports::downloaded_sha256(&mut *db, account, now).await?,
+        };
+        all.push(Counts {
+            tables: DELETED_TABLES.iter().map(|t| ((*t).to_owned(), rows(t))).collect(),
+            forum_posts: rows("forum_posts"),
+            wallet_minor,
+            wallet_currency,
+            export_sha256,
+        });
+    }
+    Ok(all)
 }
 
 fn receipt(

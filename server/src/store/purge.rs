@@ -1,11 +1,10 @@
 //! The grace period's end: reminders, and the purge, in small steps that can be repeated.
 //!
-//! A purge claims an account with a lease (so a crashed worker's account is taken over when
-//! the lease runs out), records the receipt's counts once, deletes or anonymizes each
-//! category in bounded batches, and finishes in one transaction that deletes the account row.
-//! That last transaction is what makes "exactly once": a second worker finds no account.
-
-use sqlx::AnyExecutor;
+//! A purge round claims a few accounts with a lease (so a crashed worker's accounts are taken
+//! over when the lease runs out), records each receipt's counts once, deletes or anonymizes
+//! each category in bounded batches shared by the round's accounts, and finishes in one
+//! transaction that deletes the account rows. Deleting an account row is what makes "exactly
+//! once": a second worker finds no account, and finishes nothing.
 
 use super::Backend;
 use crate::domain::AccountId;
@@ -36,28 +35,108 @@ pub async fn claim_due(
     .await
 }
 
+/// `$first, $first + 1, …`: `n` parameters for an `IN (…)` list.
+fn params(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Hands claimed accounts back unpurged (the server is stopping).
 pub async fn release(db: &mut sqlx::AnyConnection, accounts: &[String]) -> sqlx::Result<()> {
-    for account in accounts {
-        sqlx::query("UPDATE deletion_requests SET purge_lease_until = NULL WHERE account_id = $1")
-            .bind(account)
-            .execute(&mut *db)
-            .await?;
+    if accounts.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "UPDATE deletion_requests SET purge_lease_until = NULL WHERE account_id IN ({})",
+        params(1, accounts.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for account in accounts {
+        query = query.bind(account);
+    }
+    query.execute(&mut *db).await?;
     Ok(())
 }
 
-pub async fn extend_lease(
+/// Keeps the round's accounts claimed while a long purge goes on.
+pub async fn extend_leases(
     db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
+    accounts: &[AccountId],
     until: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE deletion_requests SET purge_lease_until = $1 WHERE account_id = $2")
-        .bind(until)
-        .bind(account.as_str())
-        .execute(db)
-        .await?;
+    let sql = format!(
+        "UPDATE deletion_requests SET purge_lease_until = $1 WHERE account_id IN ({})",
+        params(2, accounts.len())
+    );
+    let mut query = sqlx::query(&sql).bind(until);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    query.execute(db).await?;
     Ok(())
+}
+
+/// Tables whose rows simply go, in the order they are emptied.
+pub const DELETED_TABLES: [&str; 10] = [
+    "photos",
+    "contacts",
+    "notes",
+    "messages",
+    "instalments",
+    "warranties",
+    "purchases",
+    "devices",
+    "app_grants",
+    "exports",
+];
+
+/// One account's rows in one table (or its forum posts, as `forum_posts`).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Held {
+    pub account_id: String,
+    pub category: String,
+    pub rows_held: i64,
+}
+
+/// Rows per table (and forum posts) of each of `accounts`, in one statement: a purge is many
+/// small statements, and each is a round trip that waits its turn behind the API's. Pairs
+/// without rows are left out.
+pub async fn held(
+    db: impl sqlx::AnyExecutor<'_>,
+    accounts: &[AccountId],
+) -> sqlx::Result<Vec<Held>> {
+    let list = params(1, accounts.len());
+    let sql = DELETED_TABLES
+        .iter()
+        .chain(&["forum_posts"])
+        .map(|table| {
+            format!(
+                "SELECT account_id, '{table}' AS category, COUNT(*) AS rows_held FROM {table}
+                 WHERE account_id IN ({list}) GROUP BY account_id"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut query = sqlx::query_as(&sql);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    query.fetch_all(db).await
+}
+
+/// Wallet balances of `accounts` that have a wallet: `(account id, minor units, currency)`.
+pub async fn wallets(
+    db: impl sqlx::AnyExecutor<'_>,
+    accounts: &[AccountId],
+) -> sqlx::Result<Vec<(String, i64, String)>> {
+    let sql = format!(
+        "SELECT account_id, balance_minor, currency FROM wallets WHERE account_id IN ({})",
+        params(1, accounts.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    query.fetch_all(db).await
 }
 
 /// Stores the receipt's counts unless a previous attempt already did; returns the stored ones.
@@ -76,62 +155,54 @@ pub async fn record_counts(
     .await
 }
 
-/// Tables whose rows simply go, in the order they are emptied.
-pub const DELETED_TABLES: [&str; 10] = [
-    "photos",
-    "contacts",
-    "notes",
-    "messages",
-    "instalments",
-    "warranties",
-    "purchases",
-    "devices",
-    "app_grants",
-    "exports",
-];
-
-/// Deletes up to `limit` of the account's rows from `table`; returns how many went.
+/// Deletes up to `limit` rows of `accounts` from `table`; returns how many went.
 pub async fn delete_batch(
     db: impl sqlx::AnyExecutor<'_>,
     table: &str,
-    account: &AccountId,
+    accounts: &[AccountId],
     limit: i64,
 ) -> sqlx::Result<u64> {
     assert!(DELETED_TABLES.contains(&table), "{table} is not purged row by row");
-    let done = sqlx::query(&format!(
-        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE account_id = $1 LIMIT $2)"
-    ))
-    .bind(account.as_str())
-    .bind(limit)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+    let sql = format!(
+        "DELETE FROM {table} WHERE id IN
+             (SELECT id FROM {table} WHERE account_id IN ({}) LIMIT $1)",
+        params(2, accounts.len())
+    );
+    let mut query = sqlx::query(&sql).bind(limit);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    Ok(query.execute(db).await?.rows_affected())
 }
 
-/// Rewrites up to `limit` of the account's forum posts as by "Former member"; text is kept.
+/// Rewrites up to `limit` forum posts of `accounts` as by "Former member"; text is kept.
 pub async fn anonymize_posts_batch(
     db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
+    accounts: &[AccountId],
     limit: i64,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let sql = format!(
         "UPDATE forum_posts SET author_name = 'Former member', account_id = NULL
-         WHERE id IN (SELECT id FROM forum_posts WHERE account_id = $1 LIMIT $2)",
-    )
-    .bind(account.as_str())
-    .bind(limit)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+         WHERE id IN (SELECT id FROM forum_posts WHERE account_id IN ({}) LIMIT $1)",
+        params(2, accounts.len())
+    );
+    let mut query = sqlx::query(&sql).bind(limit);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    Ok(query.execute(db).await?.rows_affected())
 }
 
 /// The last step, inside the caller's transaction: the account row goes (and with it, by
-/// cascade, sessions, codes, the request and cancel links); its other traces lose their link
-/// to it. Returns false when another worker already finished this account.
+/// cascade, sessions, codes, the request and cancel links), a tombstone keeps only the keyed
+/// hash of its email, and its other traces lose their link to it. Returns false, having
+/// written nothing, when another worker already finished this account.
 pub async fn finish(
     tx: &mut sqlx::AnyConnection,
     account: &AccountId,
-    tombstone_id: i64,
+    email_hash: &[u8],
+    requested_at: i64,
+    purged_at: i64,
 ) -> sqlx::Result<bool> {
     let gone = sqlx::query("DELETE FROM accounts WHERE id = $1 AND state = 'pending_deletion'")
         .bind(account.as_str())
@@ -140,32 +211,24 @@ pub async fn finish(
     if gone.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM outbox WHERE account_id = $1")
-        .bind(account.as_str())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE audit_log SET account_id = $1, client_ip = NULL WHERE account_id = $2")
-        .bind(format!("tombstone:{tombstone_id}"))
-        .bind(account.as_str())
-        .execute(&mut *tx)
-        .await?;
-    Ok(true)
-}
-
-pub async fn insert_tombstone(
-    db: impl AnyExecutor<'_>,
-    email_hash: &[u8],
-    requested_at: i64,
-    purged_at: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    let tombstone: i64 = sqlx::query_scalar(
         "INSERT INTO tombstones (email_hash, requested_at, purged_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(email_hash)
     .bind(requested_at)
     .bind(purged_at)
-    .fetch_one(db)
-    .await
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM outbox WHERE account_id = $1")
+        .bind(account.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE audit_log SET account_id = $1, client_ip = NULL WHERE account_id = $2")
+        .bind(format!("tombstone:{tombstone}"))
+        .bind(account.as_str())
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
 }
 
 /// A reminder that is due and not yet sent: `(account id, scheduled_for)`.
