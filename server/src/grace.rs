@@ -184,28 +184,25 @@ async fn purge_round(
     accounts: &[AccountId],
     report: &mut PurgeReport,
 ) -> anyhow::Result<Option<usize>> {
+    if accounts.is_empty() {
+        return Ok(Some(0));
+    }
     let now = state.clock.unix();
     let held = store::purge::held(&mut *db, accounts).await?;
     let counted = counts(db, accounts, &held, now).await?;
     // The receipt tells what the account held when its purge began, however often it resumes.
-    let mut receipts = Vec::with_capacity(accounts.len());
-    let mut tx = db.begin().await?;
-    let started = Instant::now();
-    for (account, counts) in accounts.iter().zip(&counted) {
-        let recorded =
-            store::purge::record_counts(&mut *tx, account, &serde_json::to_string(counts)?).await?;
-        receipts.push(serde_json::from_str::<Counts>(&recorded)?);
-    }
-    tx.commit().await?;
-    report.longest_write = report.longest_write.max(started.elapsed());
+    let counted: Vec<(&AccountId, String)> = accounts
+        .iter()
+        .zip(&counted)
+        .map(|(account, counts)| Ok((account, serde_json::to_string(counts)?)))
+        .collect::<serde_json::Result<_>>()?;
+    let recorded = report.timed(store::purge::record_counts(&mut *db, &counted)).await?;
 
     // Archive files first: their rows are how we find them.
     let holds = |table: &str| held.iter().any(|h| h.category == table);
-    for account in accounts
-        .iter()
-        .filter(|a| held.iter().any(|h| h.category == "exports" && h.account_id == a.as_str()))
-    {
-        for id in store::exports::ids(&mut *db, account).await? {
+    for held in held.iter().filter(|h| h.category == "exports") {
+        let Some(account) = AccountId::parse(&held.account_id) else { continue };
+        for id in store::exports::ids(&mut *db, &account).await? {
             let archive = export::archive_path(state, &id);
             for path in [archive.with_extension("zip.part"), archive] {
                 match std::fs::remove_file(&path) {
@@ -242,42 +239,40 @@ async fn purge_round(
     }
 
     let mut purges = Vec::with_capacity(accounts.len());
-    for (account, counts) in accounts.iter().zip(&receipts) {
-        let Some(row) = store::accounts::find(&mut *db, account).await? else { continue };
-        let Some(request) = store::deletion::find(&mut *db, account).await? else { continue };
-        purges.push(Purge::new(state, account, counts, row, &request)?);
+    for leaving in store::purge::leaving(&mut *db, accounts).await? {
+        let Some((_, counts)) = recorded.iter().find(|(id, _)| *id == leaving.id) else {
+            continue;
+        };
+        purges.push(Purge::new(state, leaving, &serde_json::from_str(counts)?)?);
     }
     report.timed(finish(state, db, &purges)).await.map(Some)
 }
 
 /// What the last transaction writes for one account.
-struct Purge<'a> {
-    account: &'a AccountId,
+struct Purge {
+    id: String,
+    email: String,
     email_hash: Vec<u8>,
     requested_at: i64,
-    /// The receipt email, queued before the address is erased: its only copy goes to the
+    language: Language,
+    /// The receipt email. Queued before the address is erased: its only copy goes to the
     /// person.
     mail: messages::Rendered,
-    email: String,
-    language: Language,
 }
 
-impl<'a> Purge<'a> {
+impl Purge {
     /// Signs the receipt and writes the email that carries it, in the person's language.
     fn new(
         state: &AppState,
-        account: &'a AccountId,
+        leaving: store::purge::Leaving,
         counts: &Counts,
-        row: store::accounts::AccountRow,
-        request: &store::deletion::DeletionRow,
     ) -> anyhow::Result<Self> {
         let now = state.clock.unix();
         let at = rfc3339(now)?;
-        let requested_at = request.confirmed_at.unwrap_or(now);
-        let receipt =
-            receipt(counts, request.reference.clone().unwrap_or_default(), requested_at, &at)?;
+        let requested_at = leaving.confirmed_at.unwrap_or(now);
+        let receipt = receipt(counts, leaving.reference.unwrap_or_default(), requested_at, &at)?;
         let signed = receipt.sign(&state.receipt_key);
-        let language = Language::from_tag(&row.language);
+        let language = Language::from_tag(&leaving.language);
         let summary: Vec<(String, u64, &'static str)> = receipt
             .categories
             .iter()
@@ -287,7 +282,7 @@ impl<'a> Purge<'a> {
         let mail = messages::receipt(
             language,
             &messages::ReceiptMail {
-                name: &row.name,
+                name: &leaving.name,
                 reference: &receipt.reference,
                 summary: &summary,
                 json: &signed.json,
@@ -296,48 +291,50 @@ impl<'a> Purge<'a> {
             },
         );
         Ok(Self {
-            account,
-            email_hash: email_hash(&state.tombstone_key, &row.email),
+            email_hash: email_hash(&state.tombstone_key, &leaving.email),
+            id: leaving.id,
+            email: leaving.email,
             requested_at,
-            mail,
-            email: row.email,
             language,
+            mail,
         })
     }
 }
 
-/// The round's last transaction: for each account, its row, a tombstone, and the receipt
-/// email. Returns how many accounts it purged.
+/// The round's last transaction: the account rows, their tombstones, and the receipt emails.
+/// Returns how many accounts it purged.
 async fn finish(
     state: &AppState,
     db: &mut AnyConnection,
-    purges: &[Purge<'_>],
+    purges: &[Purge],
 ) -> anyhow::Result<usize> {
-    let now = state.clock.unix();
-    let mut purged = 0;
-    let mut tx = db.begin().await?;
-    for purge in purges {
-        let finished = store::purge::finish(
-            &mut tx,
-            purge.account,
-            &purge.email_hash,
-            purge.requested_at,
-            now,
-        )
-        .await?;
-        // Otherwise another worker finished it first; it sent the receipt.
-        if finished {
-            let mail = NewMessage::email(None, &purge.email, purge.language, &purge.mail);
-            store::outbox::enqueue_then_erase(&mut *tx, &mail, now).await?;
-            store::audit::record(&mut *tx, now, None, Event::AccountPurged, None).await?;
-            purged += 1;
-        }
+    if purges.is_empty() {
+        return Ok(0);
     }
+    let now = state.clock.unix();
+    let tombstones: Vec<store::purge::Tombstone> = purges
+        .iter()
+        .map(|p| store::purge::Tombstone {
+            account: &p.id,
+            email_hash: &p.email_hash,
+            requested_at: p.requested_at,
+        })
+        .collect();
+    let mut tx = db.begin().await?;
+    let gone = store::purge::finish(&mut tx, &tombstones, now).await?;
+    // An account missing from `gone` was finished by another worker, which sent its receipt.
+    let mails: Vec<NewMessage> = purges
+        .iter()
+        .filter(|p| gone.contains(&p.id))
+        .map(|p| NewMessage::email(None, &p.email, p.language, &p.mail))
+        .collect();
+    store::outbox::enqueue_then_erase(&mut *tx, &mails, now).await?;
+    store::audit::record_anonymous(&mut *tx, now, Event::AccountPurged, mails.len()).await?;
     tx.commit().await?;
-    if purged > 0 {
+    if !mails.is_empty() {
         state.outbox_wake.notify_one();
     }
-    Ok(purged)
+    Ok(mails.len())
 }
 
 /// Each account's counts for its receipt, in the order of `accounts`.

@@ -83,6 +83,29 @@ pub async fn record(
     Ok(())
 }
 
+/// Records `event` `times` over, for no account (the purge's, whose accounts are gone), in
+/// one statement.
+pub async fn record_anonymous(
+    db: impl sqlx::AnyExecutor<'_>,
+    now: i64,
+    event: Event,
+    times: usize,
+) -> sqlx::Result<()> {
+    if times == 0 {
+        return Ok(());
+    }
+    for _ in 0..times {
+        tracing::info!(target: "farewell::audit", event = event.as_str());
+    }
+    let rows = vec!["($1, NULL, $2, NULL)"; times].join(", ");
+    sqlx::query(&format!("INSERT INTO audit_log (at, account_id, event, client_ip) VALUES {rows}"))
+        .bind(now)
+        .bind(event.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// One row of the trail as operators read it (`farewell-server audit`).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Entry {

@@ -66,40 +66,51 @@ pub async fn enqueue(
     message: &NewMessage<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    insert(db, message, now, false).await
+    insert(db, std::slice::from_ref(message), now, false).await
 }
 
-/// Queues a message whose row forgets its recipient and text once delivered: the deletion
-/// receipt, the last thing ever sent to a purged account's address.
+/// Queues messages whose rows forget their recipient and text once delivered: deletion
+/// receipts, the last thing ever sent to a purged account's address. One statement for all.
 pub async fn enqueue_then_erase(
     db: impl AnyExecutor<'_>,
-    message: &NewMessage<'_>,
+    messages: &[NewMessage<'_>],
     now: i64,
 ) -> sqlx::Result<()> {
-    insert(db, message, now, true).await
+    insert(db, messages, now, true).await
 }
 
 async fn insert(
     db: impl AnyExecutor<'_>,
-    message: &NewMessage<'_>,
+    messages: &[NewMessage<'_>],
     now: i64,
     erase_after_delivery: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..messages.len())
+        .map(|i| {
+            let p = 3 + 6 * i;
+            format!("(${p}, ${}, ${}, ${}, ${}, ${}, $1, $2)", p + 1, p + 2, p + 3, p + 4, p + 5)
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO outbox (account_id, channel, recipient, language, subject, body, created_at,
                              erase_after_delivery)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(message.account_id)
-    .bind(message.medium.as_str())
-    .bind(message.recipient)
-    .bind(message.language)
-    .bind(message.subject)
-    .bind(message.body)
-    .bind(now)
-    .bind(i64::from(erase_after_delivery))
-    .execute(db)
-    .await?;
+         VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(i64::from(erase_after_delivery));
+    for message in messages {
+        query = query
+            .bind(message.account_id)
+            .bind(message.medium.as_str())
+            .bind(message.recipient)
+            .bind(message.language)
+            .bind(message.subject)
+            .bind(message.body);
+    }
+    query.execute(db).await?;
     Ok(())
 }
 

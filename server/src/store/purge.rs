@@ -40,6 +40,14 @@ fn params(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// For `n` (key, value) parameter pairs `$1, $2, $3, …`: the `CASE key` arms that map each
+/// key to its value, and the `IN (…)` list of the keys.
+fn pairs(n: usize) -> (String, String) {
+    let arms = (0..n).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
+    let keys = (0..n).map(|i| format!("${}", 2 * i + 1)).collect::<Vec<_>>().join(", ");
+    (arms, keys)
+}
+
 /// Hands claimed accounts back unpurged (the server is stopping).
 pub async fn release(db: &mut sqlx::AnyConnection, accounts: &[String]) -> sqlx::Result<()> {
     if accounts.is_empty() {
@@ -139,20 +147,23 @@ pub async fn wallets(
     query.fetch_all(db).await
 }
 
-/// Stores the receipt's counts unless a previous attempt already did; returns the stored ones.
+/// Stores each account's receipt counts unless a previous attempt already did, in one
+/// statement; returns the stored ones as `(account id, counts)`.
 pub async fn record_counts(
     db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
-    counts: &str,
-) -> sqlx::Result<String> {
-    sqlx::query_scalar(
-        "UPDATE deletion_requests SET receipt_counts = COALESCE(receipt_counts, $1)
-         WHERE account_id = $2 RETURNING receipt_counts",
-    )
-    .bind(counts)
-    .bind(account.as_str())
-    .fetch_one(db)
-    .await
+    counts: &[(&AccountId, String)],
+) -> sqlx::Result<Vec<(String, String)>> {
+    let (cases, ids) = pairs(counts.len());
+    let sql = format!(
+        "UPDATE deletion_requests
+         SET receipt_counts = COALESCE(receipt_counts, CASE account_id{cases} END)
+         WHERE account_id IN ({ids}) RETURNING account_id, receipt_counts"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for (account, json) in counts {
+        query = query.bind(account.as_str()).bind(json.as_str());
+    }
+    query.fetch_all(db).await
 }
 
 /// Deletes up to `limit` rows of `accounts` from `table`; returns how many went.
@@ -193,42 +204,107 @@ pub async fn anonymize_posts_batch(
     Ok(query.execute(db).await?.rows_affected())
 }
 
-/// The last step, inside the caller's transaction: the account row goes (and with it, by
-/// cascade, sessions, codes, the request and cancel links), a tombstone keeps only the keyed
-/// hash of its email, and its other traces lose their link to it. Returns false, having
-/// written nothing, when another worker already finished this account.
+/// What a purged account's receipt and tombstone are made of.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Leaving {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub language: String,
+    pub confirmed_at: Option<i64>,
+    pub reference: Option<String>,
+}
+
+/// The accounts among `accounts` still pending deletion, with their requests.
+pub async fn leaving(
+    db: impl sqlx::AnyExecutor<'_>,
+    accounts: &[AccountId],
+) -> sqlx::Result<Vec<Leaving>> {
+    let sql = format!(
+        "SELECT a.id, a.email, a.name, a.language, d.confirmed_at, d.reference
+         FROM accounts a JOIN deletion_requests d ON d.account_id = a.id
+         WHERE a.state = 'pending_deletion' AND a.id IN ({})",
+        params(1, accounts.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for account in accounts {
+        query = query.bind(account.as_str());
+    }
+    query.fetch_all(db).await
+}
+
+/// One account's tombstone: the keyed hash of its email, and when it asked to leave.
+#[derive(Debug)]
+pub struct Tombstone<'a> {
+    pub account: &'a str,
+    pub email_hash: &'a [u8],
+    pub requested_at: i64,
+}
+
+/// The last step, inside the caller's transaction: the account rows go (and with them, by
+/// cascade, sessions, codes, requests and cancel links), a tombstone keeps only the keyed
+/// hash of each email, and the accounts' other traces lose their link to them. Returns the
+/// accounts it purged: one another worker already finished is left out, with nothing written.
 pub async fn finish(
     tx: &mut sqlx::AnyConnection,
-    account: &AccountId,
-    email_hash: &[u8],
-    requested_at: i64,
+    tombstones: &[Tombstone<'_>],
     purged_at: i64,
-) -> sqlx::Result<bool> {
-    let gone = sqlx::query("DELETE FROM accounts WHERE id = $1 AND state = 'pending_deletion'")
-        .bind(account.as_str())
-        .execute(&mut *tx)
-        .await?;
-    if gone.rows_affected() == 0 {
-        return Ok(false);
+) -> sqlx::Result<Vec<String>> {
+    let mut delete = format!(
+        "DELETE FROM accounts WHERE state = 'pending_deletion' AND id IN ({}) RETURNING id",
+        params(1, tombstones.len())
+    );
+    let mut query = sqlx::query_scalar(&delete);
+    for tombstone in tombstones {
+        query = query.bind(tombstone.account);
     }
-    let tombstone: i64 = sqlx::query_scalar(
-        "INSERT INTO tombstones (email_hash, requested_at, purged_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(email_hash)
-    .bind(requested_at)
-    .bind(purged_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM outbox WHERE account_id = $1")
-        .bind(account.as_str())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE audit_log SET account_id = $1, client_ip = NULL WHERE account_id = $2")
-        .bind(format!("tombstone:{tombstone}"))
-        .bind(account.as_str())
-        .execute(&mut *tx)
-        .await?;
-    Ok(true)
+    let gone: Vec<String> = query.fetch_all(&mut *tx).await?;
+    let tombstones: Vec<&Tombstone> =
+        tombstones.iter().filter(|t| gone.iter().any(|id| id == t.account)).collect();
+    if tombstones.is_empty() {
+        return Ok(gone);
+    }
+
+    let values: Vec<String> =
+        (0..tombstones.len()).map(|i| format!("(${}, ${}, $1)", 2 * i + 2, 2 * i + 3)).collect();
+    let insert = format!(
+        "INSERT INTO tombstones (email_hash, requested_at, purged_at) VALUES {}
+         RETURNING id, email_hash",
+        values.join(", ")
+    );
+    let mut query = sqlx::query_as(&insert).bind(purged_at);
+    for tombstone in &tombstones {
+        query = query.bind(tombstone.email_hash).bind(tombstone.requested_at);
+    }
+    let ids: Vec<(i64, Vec<u8>)> = query.fetch_all(&mut *tx).await?;
+
+    delete = format!("DELETE FROM outbox WHERE account_id IN ({})", params(1, gone.len()));
+    let mut query = sqlx::query(&delete);
+    for id in &gone {
+        query = query.bind(id);
+    }
+    query.execute(&mut *tx).await?;
+
+    // The audit trail stays, pointing at the tombstone instead of the person. (Emails are
+    // unique, so their hashes tell the round's tombstones apart.)
+    let links: Vec<(&str, String)> = tombstones
+        .iter()
+        .filter_map(|t| {
+            let (id, _) = ids.iter().find(|(_, hash)| hash == t.email_hash)?;
+            Some((t.account, format!("tombstone:{id}")))
+        })
+        .collect();
+    let (cases, list) = pairs(links.len());
+    let update = format!(
+        "UPDATE audit_log SET client_ip = NULL, account_id = CASE account_id{cases} END
+         WHERE account_id IN ({list})"
+    );
+    let mut query = sqlx::query(&update);
+    for (account, link) in &links {
+        query = query.bind(*account).bind(link.as_str());
+    }
+    query.execute(&mut *tx).await?;
+    Ok(gone)
 }
 
 /// A reminder that is due and not yet sent: `(account id, scheduled_for)`.

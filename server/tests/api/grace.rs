@@ -217,11 +217,12 @@ async fn nothing_is_purged_before_the_date() {
 async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receipt() {
     let app = spawn_app_with(&[("FAREWELL_WORKERS", "0")]).await;
     let before = close_demo(&app).await;
-    let name: String = sqlx::query_scalar("SELECT name FROM accounts WHERE email = $1")
-        .bind(EMAIL)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let (id, name): (String, String) =
+        sqlx::query_as("SELECT id, name FROM accounts WHERE email = $1")
+            .bind(EMAIL)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     app.advance(30 * DAY + 1);
     assert_eq!(grace::purge_due(&app.state).await.unwrap().purged, 1);
     assert_eq!(grace::purge_due(&app.state).await.unwrap().purged, 0, "once");
@@ -316,6 +317,24 @@ async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receip
             }
         }
     }
+
+    // The trail of what happened stays, linked to the tombstone instead of the account.
+    let tombstone: i64 =
+        sqlx::query_scalar("SELECT id FROM tombstones").fetch_one(&app.state.db).await.unwrap();
+    let trail: Vec<(Option<String>, String, Option<String>)> =
+        sqlx::query_as("SELECT account_id, event, client_ip FROM audit_log")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    let linked: Vec<&str> = trail
+        .iter()
+        .filter(|(account, ..)| account.as_deref() == Some(&format!("tombstone:{tombstone}")))
+        .map(|(_, event, _)| event.as_str())
+        .collect();
+    assert!(linked.contains(&"sign_in") && linked.contains(&"deletion_requested"), "{trail:?}");
+    assert!(trail.iter().all(|(account, ..)| account.as_deref() != Some(&id)), "{trail:?}");
+    assert!(trail.iter().filter(|(a, ..)| a.is_some()).all(|(.., ip)| ip.is_none()), "{trail:?}");
+    assert_eq!(trail.iter().filter(|(_, event, _)| event == "account_purged").count(), 1);
 
     // The old password fails, the address is free again, the posts are anonymous.
     let mut old = app.browser();
