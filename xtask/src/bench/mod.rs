@@ -6,6 +6,7 @@
 //! regression against `bench/budget.json`, the figures this code last reached, so a lost index
 //! or a doubled bundle fails CI while goals not yet met are reported, not hidden.
 
+mod export;
 mod load;
 mod purge;
 mod ready;
@@ -66,6 +67,8 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     if !quick {
         step("measuring the purge of 10,000 due accounts beside API reads");
         rows.extend(purge::purge(10_000, None, 1)?);
+        step("measuring the export of a 5,000-photo account");
+        rows.extend(export::export()?);
         rows.extend(on_postgres(&dist, effort)?);
     }
 
@@ -143,6 +146,31 @@ fn enforce_budget(rows: &[Row]) -> anyhow::Result<()> {
     }
     println!("within bench/budget.json");
     Ok(())
+}
+
+/// Runs one of the server's own benches (`server/benches/NAME.rs`, a release build) and reads
+/// the JSON line it prints last.
+fn server_bench<T: serde::de::DeserializeOwned>(
+    name: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> anyhow::Result<T> {
+    let mut bench = cmd("cargo");
+    bench.args(["bench", "--locked", "-p", "farewell-server", "--bench", name, "--"]).args(args);
+    bench.envs(env.iter().copied());
+    let out = bench.output().with_context(|| format!("cannot run the {name} bench"))?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the {name} bench failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .with_context(|| format!("no figures from the {name} bench"))?;
+    Ok(serde_json::from_str(line)?)
 }
 
 /// Median and the `p`-th percentile (0–100) of `values`.

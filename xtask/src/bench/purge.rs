@@ -1,11 +1,9 @@
 //! The purge at scale: the server's own `purge` bench (release build, a running server, `/me`
 //! under load beside it) prints one JSON line; this turns it into rows.
 
-use anyhow::Context;
 use serde::Deserialize;
 
-use super::Row;
-use crate::process::cmd;
+use super::{Row, server_bench};
 
 #[derive(Debug, Deserialize)]
 struct Measured {
@@ -18,23 +16,10 @@ struct Measured {
 
 /// The purge on SQLite, or with `replicas` workers on the PostgreSQL database `postgres`.
 pub fn purge(accounts: u32, postgres: Option<&str>, replicas: usize) -> anyhow::Result<Vec<Row>> {
-    let mut bench = cmd("cargo");
-    bench
-        .args(["bench", "--locked", "-p", "farewell-server", "--bench", "purge", "--"])
-        .arg(accounts.to_string())
-        .args(["--replicas", &replicas.to_string()]);
-    if let Some(url) = postgres {
-        bench.env("FAREWELL_BENCH_DATABASE_URL", url);
-    }
-    let out = bench.output().context("cannot run the purge bench")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "the purge bench failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().rev().find(|l| l.starts_with('{')).context("no purge figures")?;
-    let m: Measured = serde_json::from_str(line)?;
+    let args = [accounts.to_string(), "--replicas".to_owned(), replicas.to_string()];
+    let env: Vec<_> =
+        postgres.map(|url| ("FAREWELL_BENCH_DATABASE_URL", url)).into_iter().collect();
+    let m: Measured = server_bench("purge", &args, &env)?;
     let ratio = m.me_p99_during_ms / m.me_p99_without_ms;
     let rows = vec![
         Row::absolute(
