@@ -6,7 +6,7 @@ use leptos_router::{components::A, hooks::use_location};
 use wasm_bindgen::JsCast;
 
 use crate::{
-    auth::use_auth,
+    auth::{AuthState, use_auth},
     components::{online::use_online, timeout_warning::TimeoutWarning},
     i18n::{Lang, tr, use_i18n},
     routes::Page,
@@ -15,11 +15,26 @@ use crate::{
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
-    let signed_in = Memo::new(move |_| auth.me().is_some());
+    let location = use_location();
+    // While the session is being checked, an account page keeps the place of what a signed-in
+    // person sees (nearly everyone who opens one is), so the page does not jump once it is
+    // known.
+    let expecting_account = move || {
+        location.pathname.with(|path| {
+            path.starts_with(Page::PersonalInfo.path()) && path != Page::Pending.path()
+        })
+    };
+    let signed_in = Memo::new(move |_| match auth.state.get() {
+        AuthState::SignedIn(_) => true,
+        AuthState::Checking => expecting_account(),
+        AuthState::SignedOut => false,
+    });
     // During the grace period only the pending page is open to the person; links to the
     // other account pages would only bounce back to it.
-    let with_nav = Memo::new(move |_| {
-        auth.me().is_some_and(|me| me.state == farewell_api::AccountState::Active)
+    let with_nav = Memo::new(move |_| match auth.state.get() {
+        AuthState::SignedIn(me) => me.state == farewell_api::AccountState::Active,
+        AuthState::Checking => expecting_account(),
+        AuthState::SignedOut => false,
     });
     let skip_to_main = |event: ev::MouseEvent| {
         event.prevent_default();

@@ -72,7 +72,7 @@ fn locked_version(package: &str) -> anyhow::Result<String> {
     Ok(lock[start..end].to_owned())
 }
 
-fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
+pub fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
     let lock = dir.join("package-lock.json");
     let installed = dir.join("node_modules/.package-lock.json");
     let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {

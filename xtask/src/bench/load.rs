@@ -109,7 +109,7 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
     ])
 }
 
-fn sign_in(port: u16) -> anyhow::Result<String> {
+pub fn sign_in(port: u16) -> anyhow::Result<String> {
     let headers = [("Content-Type", "application/json"), ("X-Requested-With", "farewell")];
     let answer = request(port, "POST", "/api/v1/session", &headers, LOGIN)?;
     anyhow::ensure!(answer.status == 200, "demo sign-in answered {}", answer.status);

@@ -7,6 +7,7 @@
 //! or a doubled bundle fails CI while goals not yet met are reported, not hidden.
 
 mod export;
+mod lighthouse;
 mod load;
 mod purge;
 mod ready;
@@ -61,6 +62,11 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     step("measuring the first visit in Chromium (ready time, transfer)");
     rows.extend(ready::first_visit(&server, effort)?);
+    if !quick {
+        step("running Lighthouse (desktop and mobile, /signin and /account)");
+        let cookie = load::sign_in(server.port)?;
+        rows.extend(lighthouse::lighthouse(&server, &cookie, effort)?);
+    }
     step("measuring the API under load (wrk, 64 connections)");
     rows.extend(load::api(&server, effort)?);
     drop(server);
