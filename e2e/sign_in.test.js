@@ -22,6 +22,30 @@ test('a person signs in with the demo email and sees their name and masked email
   assert.deepEqual(page.problems, []);
 });
 
+test('an account page opened afresh does not move while it loads, on a phone or a desktop', async () => {
+  for (const width of [360, 1280]) {
+    const page = await openPage(browser, { viewport: { width, height: 740 } });
+    await signIn(page);
+    await heading(page, 'Personal info');
+    // Every layout shift from the first frame of the reload on, as Lighthouse counts them.
+    await page.addInitScript(() => {
+      window.layoutShifts = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          if (!entry.hadRecentInput) window.layoutShifts.push(entry.value);
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.reload();
+    await page.locator('.summary-list').getByText('Mei Lin').waitFor();
+    const shifts = await page.evaluate(() => new Promise((resolve) => {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(window.layoutShifts)));
+    }));
+    assert.deepEqual(shifts, [], `layout shifts at ${width}px`);
+    await page.context().close();
+  }
+});
+
 test('signing in with the phone number works too', async () => {
   const page = await openPage(browser);
   await signIn(page, DEMO.phone);
