@@ -8,3 +8,4 @@ pub mod format;
 pub mod i18n;
 pub mod pages;
 pub mod routes;
+pub mod timing;

@@ -3,7 +3,7 @@
 
 use leptos::{html::H1, prelude::*};
 
-use crate::i18n::use_i18n;
+use crate::{i18n::use_i18n, timing};
 
 #[component]
 pub fn PageHeading(
@@ -17,6 +17,7 @@ pub fn PageHeading(
     Effect::new(move || {
         if let Some(h1) = heading.get() {
             let _ = h1.focus();
+            timing::measure_transition_when_painted();
         }
     });
     Effect::new(move || {

@@ -12,6 +12,7 @@ mod load;
 mod purge;
 mod ready;
 mod report;
+mod steps;
 
 use std::{fs, path::PathBuf};
 
@@ -66,6 +67,8 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
         step("running Lighthouse (desktop and mobile, /signin and /account)");
         let cookie = load::sign_in(server.port)?;
         rows.extend(lighthouse::lighthouse(&server, &cookie, effort)?);
+        step("walking the close-account wizard in Chromium (step transitions)");
+        rows.extend(steps::transitions(&server, effort)?);
     }
     step("measuring the API under load (wrk, 64 connections)");
     rows.extend(load::api(&server, effort)?);
