@@ -56,7 +56,7 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
         request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
         LAST_ANSWER.with(|at| at.set(js_sys::Date::now()));
-        crate::timing::mark(crate::timing::ANSWERED);
+        crate::timing::answered();
         return Ok(response);
     }
     let status = response.status();
