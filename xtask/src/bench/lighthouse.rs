@@ -47,7 +47,7 @@ pub fn lighthouse(server: &TestServer, cookie: &str, effort: Effort) -> anyhow::
     for page in PAGES {
         for preset in [Preset::Desktop, Preset::Mobile] {
             let audits = (0..effort.rounds)
-                .map(|round| audit_with_retries(server, page, preset, cookie, round))
+                .map(|round| with_retries(|| audit(server, page, preset, cookie, round)))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let scores: Vec<f64> = audits.iter().map(|a| a.performance).collect();
             let score = percentile(&scores, 50.0);
@@ -75,18 +75,12 @@ pub fn lighthouse(server: &TestServer, cookie: &str, effort: Effort) -> anyhow::
     Ok(rows)
 }
 
-/// Lighthouse sometimes fails to record its trace ("Please run Lighthouse again"); it gets
-/// two more tries before the bench fails.
-fn audit_with_retries(
-    server: &TestServer,
-    page: &str,
-    preset: Preset,
-    cookie: &str,
-    round: usize,
-) -> anyhow::Result<Audit> {
+/// Lighthouse sometimes fails to record its trace ("Please run Lighthouse again"); each run
+/// gets two more tries before the bench fails.
+fn with_retries<T>(mut run: impl FnMut() -> anyhow::Result<T>) -> anyhow::Result<T> {
     let mut tries = 1;
     loop {
-        match audit(server, page, preset, cookie, round) {
+        match run() {
             Err(error) if tries < 3 => {
                 println!("lighthouse failed, trying again: {error:#}");
                 tries += 1;

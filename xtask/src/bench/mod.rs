@@ -182,6 +182,25 @@ fn server_bench<T: serde::de::DeserializeOwned>(
     Ok(serde_json::from_str(line)?)
 }
 
+/// Runs a browser bench from `e2e/` (`bench_*.js`) against `server`, and reads the JSON it
+/// prints.
+fn browser_bench<T: serde::de::DeserializeOwned>(
+    script: &str,
+    server: &TestServer,
+    rounds: usize,
+) -> anyhow::Result<T> {
+    let out = cmd("node")
+        .arg(script)
+        .current_dir(root().join("e2e"))
+        .env("BASE_URL", server.url())
+        .env("ROUNDS", rounds.to_string())
+        .env("CHROMIUM", tools::CHROMIUM)
+        .output()
+        .context("cannot run node")?;
+    anyhow::ensure!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).with_context(|| format!("{script} output"))
+}
+
 /// Median and the `p`-th percentile (0–100) of `values`.
 pub fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();

@@ -1,11 +1,10 @@
 //! The first visit, measured in Chromium: bytes transferred, and time until the sign-in
 //! button can be pressed against a static page with the same form.
 
-use anyhow::Context;
 use serde::Deserialize;
 
-use super::{Effort, Row, percentile};
-use crate::{process::cmd, root, server::TestServer, tools};
+use super::{Effort, Row, browser_bench, percentile};
+use crate::server::TestServer;
 
 #[derive(Deserialize)]
 struct Visits {
@@ -15,20 +14,7 @@ struct Visits {
 }
 
 pub fn first_visit(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
-    let out = cmd("node")
-        .arg("bench_ready.js")
-        .current_dir(root().join("e2e"))
-        .env("BASE_URL", server.url())
-        .env("ROUNDS", effort.browser_rounds.to_string())
-        .env("CHROMIUM", tools::CHROMIUM)
-        .output()
-        .context("cannot run node")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "bench_ready.js: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let visits: Visits = serde_json::from_slice(&out.stdout).context("bench_ready.js output")?;
+    let visits: Visits = browser_bench("bench_ready.js", server, effort.browser_rounds)?;
     let kb = visits.bytes / 1024.0;
     let (ours_50, base_50) = (percentile(&visits.ours, 50.0), percentile(&visits.baseline, 50.0));
     let (ours_90, base_90) = (percentile(&visits.ours, 90.0), percentile(&visits.baseline, 90.0));

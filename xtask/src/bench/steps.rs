@@ -2,11 +2,10 @@
 //! API's answer to the next wizard step painted, while headless Chromium walks demo through
 //! the whole close-account wizard, round after round.
 
-use anyhow::Context;
 use serde::Deserialize;
 
-use super::{Effort, Row, percentile};
-use crate::{process::cmd, root, server::TestServer, tools};
+use super::{Effort, Row, browser_bench, percentile};
+use crate::server::TestServer;
 
 #[derive(Deserialize)]
 struct Walks {
@@ -14,20 +13,8 @@ struct Walks {
 }
 
 pub fn transitions(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
-    let out = cmd("node")
-        .arg("bench_steps.js")
-        .current_dir(root().join("e2e"))
-        .env("BASE_URL", server.url())
-        .env("ROUNDS", (effort.browser_rounds / 2).max(1).to_string())
-        .env("CHROMIUM", tools::CHROMIUM)
-        .output()
-        .context("cannot run node")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "bench_steps.js: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let walks: Walks = serde_json::from_slice(&out.stdout).context("bench_steps.js output")?;
+    let rounds = (effort.browser_rounds / 2).max(1);
+    let walks: Walks = browser_bench("bench_steps.js", server, rounds)?;
     let p95 = percentile(&walks.transitions, 95.0);
     Ok(vec![Row::absolute(
         "step_transition",
