@@ -141,3 +141,12 @@ test('while offline a banner says so and sign-in says why it cannot submit', asy
   await page.context().setOffline(false);
   await page.getByText('No connection.').waitFor({ state: 'hidden' });
 });
+
+test('robots.txt is plain text that keeps the account pages out of search engines', async () => {
+  const response = await fetch(`${BASE_URL}/robots.txt`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type'), /^text\/plain/);
+  const rules = await response.text();
+  assert.match(rules, /^Allow: \/signin$/m);
+  assert.match(rules, /^Disallow: \/$/m);
+});
