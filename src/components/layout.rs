@@ -31,10 +31,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
     // During the grace period only the pending page is open to the person; links to the
     // other account pages would only bounce back to it.
-    let with_nav = Memo::new(move |_| match auth.state.get() {
-        AuthState::SignedIn(me) => me.state == farewell_api::AccountState::Active,
-        AuthState::Checking => expecting_account(),
-        AuthState::SignedOut => false,
+    let with_nav = Memo::new(move |_| {
+        signed_in.get() && auth.me().is_none_or(|me| me.state == farewell_api::AccountState::Active)
     });
     let skip_to_main = |event: ev::MouseEvent| {
         event.prevent_default();
