@@ -19,7 +19,10 @@ use crate::{
     export,
     messages::{self, Language},
     state::AppState,
-    store::{self, Backend, audit::Event, outbox::NewMessage, purge::DELETED_TABLES},
+    store::{
+        self, Backend, audit::Event, outbox::NewMessage, purge::DELETED_TABLES,
+        write_gate::WriteGate,
+    },
 };
 
 /// Rows per purge statement: short writes keep the API responsive during a purge.
@@ -52,7 +55,7 @@ pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
     let now = state.clock.unix();
     let language = Language::from_tag(&row.language);
     let email = messages::cancelled(language, &row.name);
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     store::accounts::set_state(&mut *tx, account, "active").await?;
     for sql in [
         "DELETE FROM cancel_tokens WHERE account_id = $1",
@@ -90,7 +93,7 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.unix();
     let mut sent = 0;
     for (column, lead) in reminder_leads(state) {
-        let mut tx = state.db.begin().await?;
+        let mut tx = state.begin_write().await?;
         let due = store::purge::claim_reminders(&mut tx, column, lead, now).await?;
         for (account_id, scheduled_for) in &due {
             let Some(account) = AccountId::parse(account_id) else { continue };
@@ -140,8 +143,10 @@ pub struct PurgeReport {
 }
 
 impl PurgeReport {
-    /// Awaits one write of the purge, keeping the longest.
-    async fn timed<T>(&mut self, write: impl Future<Output = T>) -> T {
+    /// Awaits one write of the purge in its turn at the write gate, so that a person's own
+    /// writes queue fairly with the purge's; keeps the longest (the turn's wait excluded).
+    async fn timed<T>(&mut self, gate: &WriteGate, write: impl Future<Output = T>) -> T {
+        let _turn = gate.enter().await;
         let started = Instant::now();
         let out = write.await;
         self.longest_write = self.longest_write.max(started.elapsed());
@@ -159,8 +164,9 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
     while !state.shutdown.is_cancelled() {
         let now = state.clock.unix();
         let lease = state.config.purge_lease_secs;
-        let claimed =
-            report.timed(store::purge::claim_due(&mut *db, backend, now, lease, ROUND)).await?;
+        let claimed = report
+            .timed(&state.writes, store::purge::claim_due(&mut *db, backend, now, lease, ROUND))
+            .await?;
         if claimed.is_empty() {
             break;
         }
@@ -196,7 +202,8 @@ async fn purge_round(
         .zip(&counted)
         .map(|(account, counts)| Ok((account, serde_json::to_string(counts)?)))
         .collect::<serde_json::Result<_>>()?;
-    let recorded = report.timed(store::purge::record_counts(&mut *db, &counted)).await?;
+    let recorded =
+        report.timed(&state.writes, store::purge::record_counts(&mut *db, &counted)).await?;
 
     // Archive files first: their rows are how we find them.
     let holds = |table: &str| held.iter().any(|h| h.category == table);
@@ -220,18 +227,23 @@ async fn purge_round(
             if state.shutdown.is_cancelled() {
                 return Ok(None);
             }
-            let deleted =
-                report.timed(store::purge::delete_batch(&mut *db, table, accounts, BATCH)).await?;
+            let deleted = report
+                .timed(&state.writes, store::purge::delete_batch(&mut *db, table, accounts, BATCH))
+                .await?;
             if deleted < BATCH as u64 {
                 break;
             }
             let until = state.clock.unix() + state.config.purge_lease_secs;
-            report.timed(store::purge::extend_leases(&mut *db, accounts, until)).await?;
+            report
+                .timed(&state.writes, store::purge::extend_leases(&mut *db, accounts, until))
+                .await?;
         }
     }
     // Always: posts outlive the account (their link is set null, not cascaded), so a post
     // written since counting must not keep the name.
-    while report.timed(store::purge::anonymize_posts_batch(&mut *db, accounts, BATCH)).await?
+    while report
+        .timed(&state.writes, store::purge::anonymize_posts_batch(&mut *db, accounts, BATCH))
+        .await?
         == BATCH as u64
     {}
     if state.shutdown.is_cancelled() {
@@ -245,7 +257,7 @@ async fn purge_round(
         };
         purges.push(Purge::new(state, leaving, &serde_json::from_str(counts)?)?);
     }
-    report.timed(finish(state, db, &purges)).await.map(Some)
+    report.timed(&state.writes, finish(state, db, &purges)).await.map(Some)
 }
 
 /// What the last transaction writes for one account.

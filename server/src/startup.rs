@@ -36,6 +36,7 @@ impl Application {
         let tombstone_key = store::secrets::get_or_create(&db, "tombstone_key", 32).await?;
         let state = AppState {
             code_key: code_key.into(),
+            writes: store::write_gate::WriteGate::for_backend(store::Backend::of(&db)),
             db,
             clock: Clock::default(),
             passwords: Passwords::new().await?,

@@ -10,12 +10,18 @@ use crate::{
     config::Config,
     domain::AccountId,
     password::Passwords,
-    store::{self, Db, audit::Event},
+    store::{
+        self, Db,
+        audit::Event,
+        write_gate::{WriteGate, WriteTx},
+    },
 };
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Where write transactions queue for SQLite's one writer (`begin_write`).
+    pub writes: WriteGate,
     pub clock: Clock,
     pub passwords: Passwords,
     pub config: Arc<Config>,
@@ -50,6 +56,11 @@ impl AppState {
             Some(parent) if !parent.as_os_str().is_empty() => parent.join("exports"),
             _ => std::path::PathBuf::from("data/exports"),
         }
+    }
+
+    /// A write transaction, begun once this request's turn at the write gate comes.
+    pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
+        self.writes.begin(&self.db).await
     }
 
     /// Records a security event of a signed-in account in the audit log.

@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 
 use crate::domain::AccountId;
 
@@ -70,7 +70,7 @@ const FORUM_TITLES: [&str; 6] = [
 ];
 
 pub async fn insert(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     account: &AccountId,
     holdings: &Holdings,
     author_name: &str,
@@ -91,7 +91,7 @@ pub async fn insert(
         .bind(image.len() as i64)
         .bind(taken_at)
         .bind(image)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -108,7 +108,7 @@ pub async fn insert(
         .bind((n % 3 != 0).then(|| format!("{}.{}@example.net", first.to_lowercase(), n)))
         .bind((n % 5 == 0).then_some("Lakeside Cycling Club"))
         .bind((n % 7 == 0).then_some("Met at the phone launch, 2022"))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -121,7 +121,7 @@ pub async fn insert(
         .bind(title)
         .bind(body)
         .bind(now - rng.gen_range(1..400) * DAY)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -135,7 +135,7 @@ pub async fn insert(
         .bind(i64::from(n % 2 == 0))
         .bind(if n % 2 == 0 { "See you at six?" } else { "Yes! Bringing the photos." })
         .bind(now - (holdings.messages - n) as i64 * 3_600)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -151,7 +151,7 @@ pub async fn insert(
         .bind(device.kind)
         .bind(now - device.last_seen_days_ago * DAY)
         .bind(i64::from(device.find_my_device))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -167,7 +167,7 @@ pub async fn insert(
         .bind(purchase.amount_minor)
         .bind(purchased_at)
         .bind(purchase.status)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
         if let Some(days) = purchase.warranty_days {
             sqlx::query(
@@ -177,7 +177,7 @@ pub async fn insert(
             .bind(id)
             .bind(purchase_id)
             .bind(purchased_at + days * DAY)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         if let (Some(amount), "shipping") = (holdings.unpaid_instalment_minor, purchase.status) {
@@ -189,7 +189,7 @@ pub async fn insert(
             .bind(purchase_id)
             .bind(amount)
             .bind(now + 20 * DAY)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
     }
@@ -197,7 +197,7 @@ pub async fn insert(
     sqlx::query("INSERT INTO wallets (account_id, balance_minor, currency) VALUES ($1, $2, 'USD')")
         .bind(id)
         .bind(holdings.wallet_minor)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
 
     for n in 0..holdings.forum_posts {
@@ -210,7 +210,7 @@ pub async fn insert(
         .bind(FORUM_TITLES[n % FORUM_TITLES.len()])
         .bind("Sharing what worked for me, in case it helps someone else.")
         .bind(now - rng.gen_range(10..900) * DAY)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
 
@@ -222,7 +222,7 @@ pub async fn insert(
         .bind(app)
         .bind(scopes)
         .bind(now - rng.gen_range(30..700) * DAY)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())

@@ -156,7 +156,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     }
     let password_hash = state.passwords.hash(DEMO_PASSWORD.to_owned()).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     for demo in demo_accounts() {
         let id = AccountId::parse(demo.id).expect("demo ids are valid");
         let email = Email::parse(demo.email).expect("demo emails are valid");

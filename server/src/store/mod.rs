@@ -15,6 +15,7 @@ pub mod purge;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;
+pub mod write_gate;
 
 use std::{str::FromStr, time::Duration};
 

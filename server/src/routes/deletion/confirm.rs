@@ -64,7 +64,7 @@ pub async fn confirm(
     let now = state.clock.unix();
     let scheduled_for = now + i64::try_from(state.config.grace.as_secs()).unwrap_or(i64::MAX / 2);
     let reference = reference();
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     let cancel_url = grace::cancel_link(&state, &mut tx, account, now).await?;
     let language = Language::from_tag(&row.language);
     let email = messages::deletion_confirmed(

@@ -65,7 +65,7 @@ pub async fn start(
         return Ok(Json(before));
     }
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     store::deletion::start(&mut *tx, &session.account_id, &random_id(), now).await?;
     store::audit::record(&mut *tx, now, Some(&session.account_id), Event::DeletionStarted, None)
         .await?;
@@ -96,7 +96,7 @@ pub async fn acknowledgements(
     };
     let now = state.clock.unix();
     let account = &session.account_id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     store::deletion::set_ticks(&mut *tx, account, &ticks, now).await?;
     store::audit::record(&mut *tx, now, Some(account), Event::DeletionAcknowledged, None).await?;
     tx.commit().await?;
@@ -121,7 +121,7 @@ pub async fn terms(
     require_step(&before.render(&state), WizardStep::Terms)?;
     let now = state.clock.unix();
     let account = &session.account_id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     store::deletion::set_terms(&mut *tx, account, request.accepted, now).await?;
     if request.accepted {
         store::audit::record(&mut *tx, now, Some(account), Event::DeletionTermsAccepted, None)
@@ -179,8 +179,12 @@ pub async fn abandon(
     match current(&state, account).await?.status {
         DeletionStatus::PendingDeletion => grace::cancel(&state, account).await?,
         DeletionStatus::InProgress => {
-            store::deletion::abandon(&state.db, account).await?;
-            state.audit(account, Event::DeletionAbandoned).await?;
+            let now = state.clock.unix();
+            let mut tx = state.begin_write().await?;
+            store::deletion::abandon(&mut tx, account).await?;
+            store::audit::record(&mut *tx, now, Some(account), Event::DeletionAbandoned, None)
+                .await?;
+            tx.commit().await?;
         }
         DeletionStatus::None => {}
     }

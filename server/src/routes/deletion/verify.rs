@@ -60,7 +60,7 @@ pub async fn reauth(
     // A session that proved the password again gets a new token: one stolen before is dead.
     let now = state.clock.unix();
     let token = SecretToken::generate();
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     store::deletion::set_reauth(&mut *tx, account, now).await?;
     store::sessions::replace(&mut tx, &session.token_hash, &token.hash(), account, now).await?;
     tx.commit().await?;
@@ -120,7 +120,7 @@ pub async fn send_code(
         .ok_or_else(|| AppError::StepOutOfOrder(vec!["before_you_go".to_owned()]))?;
     let channel = request.channel.as_str();
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     let code_hash = verification::code_hash(&state.code_key, &request_id, channel, &code);
     let new_code = NewCode {
         request_id: &request_id,
@@ -184,7 +184,7 @@ pub async fn verify_code(
         )
     });
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.begin_write().await?;
     if !right {
         store::codes::count_attempt(&mut *tx, code.id).await?;
         let lock =
