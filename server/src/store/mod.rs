@@ -21,7 +21,7 @@ use std::{str::FromStr, time::Duration};
 
 use anyhow::{Context, bail};
 use sqlx::{
-    Executor,
+    Connection, Executor,
     any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers},
     sqlite::SqliteConnectOptions,
 };
@@ -118,12 +118,27 @@ async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
     Ok(pool)
 }
 
+/// How long a PostgreSQL connection may sit in the pool before it is tested on checkout.
+const TEST_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
 async fn connect_postgres(database_url: &str) -> anyhow::Result<Db> {
     let options = AnyConnectOptions::from_str(database_url)
         .with_context(|| format!("DATABASE_URL `{database_url}` is not a PostgreSQL URL"))?;
     let pool = AnyPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
+        // A connection handed back moments ago was working then; testing it on every checkout
+        // doubled each request's round trips. One idle for a while may have been cut (a
+        // database restart, a proxy's timeout): that one is tested before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= TEST_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .context("cannot connect to PostgreSQL")?;
