@@ -46,6 +46,19 @@ test('an account page opened afresh does not move while it loads, on a phone or 
   }
 });
 
+test('a first visit to sign-in logs no error, not even a refused request', async () => {
+  const page = await openPage(browser);
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  const probe = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session');
+  await page.goto(`${BASE_URL}/signin`);
+  await heading(page, 'Sign in');
+  assert.equal((await probe).status(), 200, 'the app asks who is signed in and is answered');
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('signing in with the phone number works too', async () => {
   const page = await openPage(browser);
   await signIn(page, DEMO.phone);

@@ -3,8 +3,8 @@
 use farewell_api::{
     API_PREFIX, Acknowledgements, CSRF_HEADER, CSRF_HEADER_VALUE, CancelPreview, Channel,
     ConfirmRequest, Confirmation, DeletionState, Device, ExportStatus, Inventory, LanguageRequest,
-    Me, PasswordConfirmation, Problem, ReauthRequest, SendCodeRequest, SignInRequest, TermsRequest,
-    VerifyCodeRequest,
+    Me, PasswordConfirmation, Problem, ReauthRequest, SendCodeRequest, SessionStatus,
+    SignInRequest, TermsRequest, VerifyCodeRequest,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
@@ -88,6 +88,11 @@ fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, 
 
 pub async fn sign_in(request: &SignInRequest) -> Result<Me, ApiError> {
     json(with_body(Request::post(&url("/session")), request)).await
+}
+
+/// Who this browser is signed in as; `None` when nobody is (an answer, not an error).
+pub async fn session() -> Result<Option<Me>, ApiError> {
+    json(Request::get(&url("/session")).build()).await.map(|status: SessionStatus| status.me)
 }
 
 pub async fn me() -> Result<Me, ApiError> {

@@ -20,7 +20,7 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Starts checking the session cookie with `GET /me`.
+    /// Starts checking the session cookie with `GET /session`.
     pub fn new() -> Self {
         let auth = Self { state: RwSignal::new(AuthState::Checking) };
         auth.refresh();
@@ -30,9 +30,9 @@ impl Auth {
     pub fn refresh(&self) {
         let state = self.state;
         spawn_local(async move {
-            state.set(match api_client::me().await {
-                Ok(me) => AuthState::SignedIn(me),
-                Err(_) => AuthState::SignedOut,
+            state.set(match api_client::session().await {
+                Ok(Some(me)) => AuthState::SignedIn(me),
+                Ok(None) | Err(_) => AuthState::SignedOut,
             });
         });
     }

@@ -17,7 +17,9 @@ pub use deletion::{
 pub use devices::{Device, DeviceKind, PasswordConfirmation};
 pub use inventory::{ExportState, ExportStatus, Inventory, Money};
 pub use problem::{Problem, ProblemCode};
-pub use session::{AccountState, LanguageRequest, Me, RegisterRequest, SignInRequest};
+pub use session::{
+    AccountState, LanguageRequest, Me, RegisterRequest, SessionStatus, SignInRequest,
+};
 
 /// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].
 pub const CSRF_HEADER: &str = "x-requested-with";

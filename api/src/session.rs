@@ -39,6 +39,15 @@ pub struct Me {
     pub state: AccountState,
 }
 
+/// `GET /session`: who this browser is signed in as, if anyone. Apps ask on load; being signed
+/// out is an answer, not an error, so a browser logs no failed request for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionStatus {
+    /// `null` when no live session came with the request.
+    pub me: Option<Me>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let routes: [UtoipaMethodRouter<AppState>; 23] = [
         routes!(health::health),
         routes!(health::ready),
-        routes!(session::sign_in, session::sign_out),
+        routes!(session::status, session::sign_in, session::sign_out),
         routes!(session::sign_out_everywhere),
         routes!(me::me),
         routes!(me::set_language),

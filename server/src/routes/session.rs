@@ -9,7 +9,7 @@ use axum_extra::extract::{
     CookieJar,
     cookie::{Cookie, SameSite},
 };
-use farewell_api::{Me, ProblemCode, SignInRequest};
+use farewell_api::{Me, ProblemCode, SessionStatus, SignInRequest};
 
 use crate::{
     domain::{AccountId, Login, SecretToken},
@@ -101,6 +101,20 @@ pub async fn sign_in(
         .await?;
     let jar = jar.add(session_cookie(token.encode()));
     Ok((jar, Json(personal_info(&account)?)))
+}
+
+/// Who this browser is signed in as. Without a live session the answer is `me: null`, not a
+/// 401: the app asks on every load, signed in or not.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "session",
+    responses((status = 200, body = SessionStatus), Refusals),
+    security((), ("session" = [])),
+)]
+pub async fn status(session: Option<CurrentSession>) -> AppResult<Json<SessionStatus>> {
+    let me = session.map(|session| personal_info(&session.account)).transpose()?;
+    Ok(Json(SessionStatus { me }))
 }
 
 /// Signs this browser out. Without a live session there is nothing to end, which is fine.

@@ -38,6 +38,7 @@ async fn the_document_lists_every_route_of_the_contract() {
     let app = spawn_app().await;
     let operations = operations(&app).await;
     let contract = [
+        "GET /session",
         "POST /session",
         "DELETE /session",
         "DELETE /sessions",

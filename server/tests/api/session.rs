@@ -75,6 +75,30 @@ async fn a_forged_cookie_is_401() {
 }
 
 #[tokio::test]
+async fn asking_who_is_signed_in_answers_200_signed_in_or_not() {
+    let app = spawn_app().await;
+    let mut browser = app.browser();
+    let status = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<Value>().await.unwrap()
+    };
+    assert_eq!(status(browser.get("/session").await).await, json!({ "me": null }));
+    browser.cookie = Some(format!("__Host-session={}", "A".repeat(43)));
+    assert_eq!(status(browser.get("/session").await).await, json!({ "me": null }));
+
+    browser.sign_in_demo().await;
+    let signed_in = status(browser.get("/session").await).await;
+    assert_eq!(signed_in["me"], browser.get("/me").await.json::<Value>().await.unwrap());
+    assert_eq!(signed_in["me"]["email_masked"], "d***@example.com");
+
+    let ended = browser.cookie.clone();
+    let request = browser.request(Method::DELETE, "/session");
+    browser.send(request).await;
+    browser.cookie = ended;
+    assert_eq!(status(browser.get("/session").await).await, json!({ "me": null }));
+}
+
+#[tokio::test]
 async fn after_signing_out_the_old_cookie_gives_401() {
     let app = spawn_app().await;
     let mut browser = app.browser();
