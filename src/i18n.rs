@@ -9,7 +9,7 @@ const STORAGE_KEY: &str = "farewell-lang";
 /// A choice of string, resolved in whatever language is current when it is shown.
 pub type Text = fn(&'static Strings) -> &'static str;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     ZhCn,
