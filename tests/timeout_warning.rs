@@ -20,10 +20,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const ME: &str = r#"{"account_id":"1876543210","name":"Mei Lin","email_masked":"d***@example.com","phone_masked":null,"region":"US","member_since":"2019-03-14T09:30:00Z","language":"en","state":"active"}"#;
 
+/// Signed in as ME: `GET /session` says so (`{"me": …}`), `GET /me` answers it.
 fn fake_me() {
     js_sys::Function::new_with_args(
-        "body",
-        "window.fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });",
+        "me",
+        "window.fetch = async (input) => new Response(
+            (input.url ?? String(input)).endsWith('/api/v1/session') ? `{\"me\":${me}}` : me,
+            { status: 200, headers: { 'content-type': 'application/json' } });",
     )
     .call1(&JsValue::NULL, &ME.into())
     .unwrap();
