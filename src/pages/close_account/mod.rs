@@ -75,12 +75,15 @@ pub fn CloseAccount() -> impl IntoView {
     let i18n = use_i18n();
     let (loaded, set_loaded) = signal(None::<Result<DeletionState, ApiError>>);
     let viewing = RwSignal::new(None::<WizardStep>);
-    let state = Signal::derive(move || {
+    // A memo, not a derived signal: every step reads the state many times per render, and a
+    // memo hands out the one copy (and stays quiet when a reload answers the same).
+    let state = Memo::new(move |_| {
         loaded.with(|l| match l {
             Some(Ok(state)) => state.clone(),
             _ => placeholder_state(),
         })
-    });
+    })
+    .into();
     let wizard = Wizard { state, loaded, set_state: set_loaded, viewing, auth: use_auth() };
     wizard.reload();
 
