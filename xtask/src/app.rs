@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// Inputs whose change means the app must be rebuilt.
-const SOURCES: [&str; 9] = [
+const SOURCES: [&str; 10] = [
     "src",
     "style",
     "locales",
@@ -26,6 +26,7 @@ const SOURCES: [&str; 9] = [
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
+    ".cargo/config.toml",
 ];
 const STAMP: &str = ".build-stamp";
 

@@ -40,7 +40,7 @@ fn main() {
         "dev" => serve::dev(),
         "screenshots" => screenshots::screenshots(),
         "bench" => bench::bench(std::env::args().any(|a| a == "--quick")),
-        "e2e" => app::build().and_then(|()| {
+        "e2e" => tools::ensure_test_tools().and_then(|()| app::build()).and_then(|()| {
             let only: Vec<String> = std::env::args().skip(2).collect();
             e2e::end_to_end(&only)
         }),
