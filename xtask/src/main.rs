@@ -15,7 +15,7 @@ mod server;
 mod test;
 mod tools;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Instant};
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -33,6 +33,7 @@ commands:
                FAREWELL_FUZZ_SEED for other API inputs)";
 
 fn main() {
+    std::sync::LazyLock::force(&STARTED);
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "serve" => serve::serve(),
@@ -65,6 +66,16 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// When the command started: every step says how far in it begins, so a slow CI run shows
+/// where its minutes went.
+static STARTED: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
+
+/// Minutes and seconds since the command started: "12:07".
+fn elapsed() -> String {
+    let seconds = STARTED.elapsed().as_secs();
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
 fn step(title: &str) {
-    println!("\n==> {title}");
+    println!("\n==> [{}] {title}", elapsed());
 }

@@ -56,7 +56,7 @@ pub fn test() -> anyhow::Result<()> {
     e2e::end_to_end(&[])?;
     step("quick benchmarks (a regression against bench/budget.json fails)");
     bench::bench(true)?;
-    println!("\nall tests passed");
+    println!("\nall tests passed in {}", crate::elapsed());
     Ok(())
 }
 
