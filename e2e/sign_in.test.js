@@ -112,11 +112,14 @@ test('signing out ends the session and says the account stays', async () => {
   const page = await openPage(browser);
   await signIn(page);
   await heading(page, 'Personal info');
+  // The idle-timeout warning waits, hidden, while there is a session to time out.
+  assert.equal(await page.locator('.dialog-backdrop[hidden]').count(), 1);
   await page.getByRole('link', { name: 'Sign out' }).first().click();
   await heading(page, 'Sign out');
   await page.getByRole('button', { name: 'Sign out of this browser' }).click();
   await heading(page, 'Sign in');
   await page.getByText('You have signed out').waitFor();
+  assert.equal(await page.locator('.dialog-backdrop').count(), 0, 'no session, no timeout warning');
   const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
   assert.equal(me, 401);
 });

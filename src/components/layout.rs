@@ -29,6 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         AuthState::Checking => expecting_account(),
         AuthState::SignedOut => false,
     });
+    let session = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
     // During the grace period only the pending page is open to the person; links to the
     // other account pages would only bounce back to it.
     let with_nav = Memo::new(move |_| {
@@ -70,7 +71,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {children()}
             </main>
         </div>
-        <TimeoutWarning />
+        // Only a session can time out: signed out, no clock ticks four times a second.
+        <Show when=move || session.get()>
+            <TimeoutWarning />
+        </Show>
         <footer class="footer">
             <p>{tr(|t| t.footer_note)}</p>
         </footer>
