@@ -18,7 +18,7 @@ use crate::{
     domain::{AccountId, hex},
     messages::Language,
     state::AppState,
-    store::{self, exports::ExportRow},
+    store::{self, Backend, exports::ExportRow},
 };
 
 /// How long a finished archive can be downloaded.
@@ -34,12 +34,18 @@ pub fn archive_path(state: &AppState, id: &str) -> PathBuf {
 /// Builds every queued export this worker can claim.
 pub async fn build_queued(state: &AppState) -> anyhow::Result<usize> {
     let mut built = 0;
-    while let Some(job) = store::exports::claim(&state.db, state.clock.unix(), LEASE_SECS).await? {
+    let backend = Backend::of(&state.db);
+    loop {
+        let now = state.clock.unix();
+        let claimed =
+            store::exports::claim(&mut *state.write_connection().await?, backend, now, LEASE_SECS)
+                .await?;
+        let Some(job) = claimed else { break };
         let outcome = tokio::select! {
             outcome = build(state, &job) => outcome,
             () = state.shutdown.cancelled() => {
                 // Queued again for another replica; it writes its own archive from the start.
-                store::exports::release(&state.db, &job.id).await?;
+                store::exports::release(&mut *state.write_connection().await?, &job.id).await?;
                 return Ok(built);
             }
         };
@@ -47,7 +53,7 @@ pub async fn build_queued(state: &AppState) -> anyhow::Result<usize> {
             Ok(()) => built += 1,
             Err(err) => {
                 tracing::warn!(id = %job.id, error = ?err, "export failed");
-                store::exports::failed(&state.db, &job.id).await?;
+                store::exports::failed(&mut *state.write_connection().await?, &job.id).await?;
             }
         }
     }
@@ -162,10 +168,11 @@ async fn build(state: &AppState, job: &ExportRow) -> anyhow::Result<()> {
     let mut archive =
         Archive { zip: ZipWriter::new(BufWriter::new(File::create(&part)?)), sums: Vec::new() };
     let mut done = 0i64;
-    let report = |done: i64| {
+    let report = async |done: i64| -> sqlx::Result<()> {
         let bytes = fs::metadata(&part).map(|m| m.len() as i64).unwrap_or(0);
         let until = state.clock.unix() + LEASE_SECS;
-        store::exports::progress(&state.db, &job.id, done, total, bytes, until)
+        let mut db = state.write_connection().await?;
+        store::exports::progress(&mut *db, &job.id, done, total, bytes, until).await
     };
 
     let contacts = store::holdings::contacts(&state.db, &account).await?;
@@ -298,7 +305,8 @@ async fn build(state: &AppState, job: &ExportRow) -> anyhow::Result<()> {
     fs::rename(&part, &path)?;
     let (bytes, sha256) = file_sha256(&path)?;
     let now = state.clock.unix();
-    store::exports::ready(&state.db, &job.id, bytes as i64, &sha256, now, now + VALID_SECS).await?;
+    let mut db = state.write_connection().await?;
+    store::exports::ready(&mut *db, &job.id, bytes as i64, &sha256, now, now + VALID_SECS).await?;
     Ok(())
 }
 

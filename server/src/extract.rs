@@ -60,7 +60,8 @@ impl FromRequestParts<AppState> for CurrentSession {
             .and_then(|cookie| SecretToken::parse(cookie.value()))
             .ok_or(AppError::Unauthenticated)?;
         let token_hash = token.hash();
-        let account = store::sessions::authenticate(&state.db, &token_hash, state.clock.unix())
+        let now = state.clock.unix();
+        let account = store::sessions::authenticate(&state.db, &state.writes, &token_hash, now)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let account_id = AccountId::parse(&account.id)

@@ -68,6 +68,7 @@ impl Application {
         if self.state.config.workers {
             let outbox = OutboxWorker::new(
                 self.state.db.clone(),
+                self.state.writes.clone(),
                 self.state.clock.clone(),
                 self.state.outbox_wake.clone(),
                 self.state.config.smtp_url.as_deref(),

@@ -13,7 +13,7 @@ use crate::{
     store::{
         self, Db,
         audit::Event,
-        write_gate::{WriteGate, WriteTx},
+        write_gate::{WriteConnection, WriteGate, WriteTx},
     },
 };
 
@@ -63,8 +63,15 @@ impl AppState {
         self.writes.begin(&self.db).await
     }
 
+    /// A connection for single write statements, once this request's turn at the write gate
+    /// comes; the turn lasts until it is dropped.
+    pub async fn write_connection(&self) -> sqlx::Result<WriteConnection> {
+        self.writes.connection(&self.db).await
+    }
+
     /// Records a security event of a signed-in account in the audit log.
     pub async fn audit(&self, account: &AccountId, event: Event) -> sqlx::Result<()> {
-        store::audit::record(&self.db, self.clock.unix(), Some(account), event, None).await
+        let mut db = self.write_connection().await?;
+        store::audit::record(&mut *db, self.clock.unix(), Some(account), event, None).await
     }
 }

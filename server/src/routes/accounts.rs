@@ -68,7 +68,8 @@ pub async fn register(
         language: "en",
         created_at: state.clock.unix(),
     };
-    match store::accounts::insert(&state.db, &account).await {
+    let inserted = store::accounts::insert(&mut *state.write_connection().await?, &account).await;
+    match inserted {
         Ok(()) => {}
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             let taken =

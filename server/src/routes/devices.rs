@@ -55,9 +55,13 @@ pub async fn sign_out(
     if device.find_my_device {
         return Err(AppError::FindMyDeviceOn);
     }
-    if store::devices::sign_out(&state.db, &session.account_id, &id).await? && device.signed_in {
-        state.audit(&session.account_id, Event::DeviceSignedOut).await?;
+    let account = &session.account_id;
+    let mut tx = state.begin_write().await?;
+    if store::devices::sign_out(&mut *tx, account, &id).await? && device.signed_in {
+        let now = state.clock.unix();
+        store::audit::record(&mut *tx, now, Some(account), Event::DeviceSignedOut, None).await?;
     }
+    tx.commit().await?;
     current(&state, &session, &id).await
 }
 
@@ -83,8 +87,12 @@ pub async fn find_my_device_off(
         state.audit(&session.account_id, Event::FindMyDeviceOffRefused).await?;
         return Err(AppError::WrongPassword);
     }
-    store::devices::turn_off_find_my_device(&state.db, &session.account_id, &id).await?;
-    state.audit(&session.account_id, Event::FindMyDeviceOff).await?;
+    let account = &session.account_id;
+    let mut tx = state.begin_write().await?;
+    store::devices::turn_off_find_my_device(&mut *tx, account, &id).await?;
+    let now = state.clock.unix();
+    store::audit::record(&mut *tx, now, Some(account), Event::FindMyDeviceOff, None).await?;
+    tx.commit().await?;
     current(&state, &session, &id).await
 }
 

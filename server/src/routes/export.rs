@@ -57,14 +57,17 @@ pub async fn request(
     session: CurrentSession,
 ) -> AppResult<(StatusCode, Json<ExportStatus>)> {
     let account = &session.account_id;
-    if let Some(row) = store::exports::latest(&state.db, account).await?
+    // Checked and queued in one transaction, so that two quick presses queue one export.
+    let mut tx = state.begin_write().await?;
+    if let Some(row) = store::exports::latest(&mut *tx, account).await?
         && matches!(row.state.as_str(), "queued" | "building")
     {
         return Ok((StatusCode::ACCEPTED, Json(status(&row))));
     }
     let id = random_id();
-    store::exports::insert(&state.db, &id, account, state.clock.unix()).await?;
-    let row = store::exports::find(&state.db, account, &id).await?.ok_or(AppError::NotFound)?;
+    store::exports::insert(&mut *tx, &id, account, state.clock.unix()).await?;
+    let row = store::exports::find(&mut *tx, account, &id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
     Ok((StatusCode::ACCEPTED, Json(status(&row))))
 }
 
@@ -115,7 +118,7 @@ pub async fn download(
         .await
         .map_err(|_| AppError::NotFound)?;
     let length = file.metadata().await.map_err(anyhow::Error::from)?.len();
-    store::exports::downloaded(&state.db, &row.id, now).await?;
+    store::exports::downloaded(&mut *state.write_connection().await?, &row.id, now).await?;
     let date =
         OffsetDateTime::from_unix_timestamp(row.created_at).map_err(anyhow::Error::from)?.date();
     let disposition = format!("attachment; filename=\"farewell-data-{date}.zip\"");

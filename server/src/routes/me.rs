@@ -70,7 +70,9 @@ pub async fn set_language(
             return Err(AppError::Validation([("language".to_owned(), message)].into()));
         }
     };
-    store::accounts::set_language(&state.db, &session.account_id, language).await?;
+    let mut db = state.write_connection().await?;
+    store::accounts::set_language(&mut *db, &session.account_id, language).await?;
+    drop(db);
     let account = store::accounts::find(&state.db, &session.account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;

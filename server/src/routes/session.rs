@@ -57,7 +57,8 @@ pub async fn sign_in(
         if let Some(wait) =
             store::throttle::blocked_for(&state.db, key, now, WINDOW_SECS, limit).await?
         {
-            store::audit::record(&state.db, now, None, Event::SignInThrottled, Some(&client_ip))
+            let mut db = state.write_connection().await?;
+            store::audit::record(&mut *db, now, None, Event::SignInThrottled, Some(&client_ip))
                 .await?;
             return Err(AppError::TooManyRequests {
                 code: ProblemCode::TooManyRequests,
@@ -76,29 +77,26 @@ pub async fn sign_in(
     let account = match account {
         Some(account) if verified => account,
         other => {
-            for key in [&login_key, &address_key] {
-                store::throttle::hit(&state.db, key, now, WINDOW_SECS).await?;
-            }
             let id = other.and_then(|a| AccountId::parse(&a.id));
-            store::audit::record(
-                &state.db,
-                now,
-                id.as_ref(),
-                Event::SignInFailed,
-                Some(&client_ip),
-            )
-            .await?;
+            let mut tx = state.begin_write().await?;
+            for key in [&login_key, &address_key] {
+                store::throttle::hit(&mut *tx, key, now, WINDOW_SECS).await?;
+            }
+            let event = Event::SignInFailed;
+            store::audit::record(&mut *tx, now, id.as_ref(), event, Some(&client_ip)).await?;
+            tx.commit().await?;
             return Err(AppError::InvalidCredentials);
         }
     };
-    store::throttle::clear(&state.db, &login_key).await?;
 
     let account_id = AccountId::parse(&account.id)
         .ok_or_else(|| anyhow::anyhow!("stored account id is invalid"))?;
     let token = SecretToken::generate();
-    store::sessions::insert(&state.db, &token.hash(), &account_id, now).await?;
-    store::audit::record(&state.db, now, Some(&account_id), Event::SignIn, Some(&client_ip))
-        .await?;
+    let mut tx = state.begin_write().await?;
+    store::throttle::clear(&mut *tx, &login_key).await?;
+    store::sessions::insert(&mut *tx, &token.hash(), &account_id, now).await?;
+    store::audit::record(&mut *tx, now, Some(&account_id), Event::SignIn, Some(&client_ip)).await?;
+    tx.commit().await?;
     let jar = jar.add(session_cookie(token.encode()));
     Ok((jar, Json(personal_info(&account)?)))
 }
@@ -131,8 +129,12 @@ pub async fn sign_out(
     jar: CookieJar,
 ) -> AppResult<(CookieJar, StatusCode)> {
     if let Some(session) = session {
-        store::sessions::delete(&state.db, &session.token_hash).await?;
-        state.audit(&session.account_id, Event::SignOut).await?;
+        let mut tx = state.begin_write().await?;
+        store::sessions::delete(&mut *tx, &session.token_hash).await?;
+        let now = state.clock.unix();
+        store::audit::record(&mut *tx, now, Some(&session.account_id), Event::SignOut, None)
+            .await?;
+        tx.commit().await?;
     }
     Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
 }
@@ -153,8 +155,12 @@ pub async fn sign_out_everywhere(
     session: CurrentSession,
     jar: CookieJar,
 ) -> AppResult<(CookieJar, StatusCode)> {
-    store::sessions::delete_all(&state.db, &session.account_id).await?;
-    state.audit(&session.account_id, Event::SignOutEverywhere).await?;
+    let account = &session.account_id;
+    let mut tx = state.begin_write().await?;
+    store::sessions::delete_all(&mut *tx, account).await?;
+    let now = state.clock.unix();
+    store::audit::record(&mut *tx, now, Some(account), Event::SignOutEverywhere, None).await?;
+    tx.commit().await?;
     Ok((jar.add(expired_session_cookie()), StatusCode::NO_CONTENT))
 }
 

@@ -91,7 +91,11 @@ pub async fn set_state(
     Ok(())
 }
 
-pub async fn set_language(db: &Db, id: &AccountId, language: &str) -> sqlx::Result<()> {
+pub async fn set_language(
+    db: impl sqlx::AnyExecutor<'_>,
+    id: &AccountId,
+    language: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
         .bind(language)
         .bind(id.as_str())

@@ -62,7 +62,11 @@ pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option
 }
 
 /// Signs the device out unless Find My Device is on; returns whether a row changed.
-pub async fn sign_out(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bool> {
+pub async fn sign_out(
+    db: impl sqlx::AnyExecutor<'_>,
+    account: &AccountId,
+    id: &str,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE devices SET signed_in = 0 WHERE account_id = $1 AND id = $2 AND find_my_device = 0",
     )
@@ -73,7 +77,11 @@ pub async fn sign_out(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bo
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn turn_off_find_my_device(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<bool> {
+pub async fn turn_off_find_my_device(
+    db: impl sqlx::AnyExecutor<'_>,
+    account: &AccountId,
+    id: &str,
+) -> sqlx::Result<bool> {
     let done =
         sqlx::query("UPDATE devices SET find_my_device = 0 WHERE account_id = $1 AND id = $2")
             .bind(account.as_str())

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::domain::AccountId;
 
-use super::{Backend, Db};
+use super::Backend;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ExportRow {
@@ -24,7 +24,12 @@ pub struct ExportRow {
 const COLUMNS: &str = "id, account_id, state, items_total, items_done, bytes_written, sha256, \
                        created_at, expires_at, downloaded_at";
 
-pub async fn insert(db: &Db, id: &str, account: &AccountId, now: i64) -> sqlx::Result<()> {
+pub async fn insert(
+    db: impl sqlx::AnyExecutor<'_>,
+    id: &str,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO exports (id, account_id, state, created_at, seq)
          SELECT $1, $2, 'queued', $3, COALESCE(MAX(seq), 0) + 1 FROM exports WHERE account_id = $2",
@@ -38,7 +43,10 @@ pub async fn insert(db: &Db, id: &str, account: &AccountId, now: i64) -> sqlx::R
 }
 
 /// The account's newest export.
-pub async fn latest(db: &Db, account: &AccountId) -> sqlx::Result<Option<ExportRow>> {
+pub async fn latest(
+    db: impl sqlx::AnyExecutor<'_>,
+    account: &AccountId,
+) -> sqlx::Result<Option<ExportRow>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM exports WHERE account_id = $1 ORDER BY seq DESC LIMIT 1"
     ))
@@ -48,7 +56,11 @@ pub async fn latest(db: &Db, account: &AccountId) -> sqlx::Result<Option<ExportR
 }
 
 /// One export, only if it belongs to `account`.
-pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option<ExportRow>> {
+pub async fn find(
+    db: impl sqlx::AnyExecutor<'_>,
+    account: &AccountId,
+    id: &str,
+) -> sqlx::Result<Option<ExportRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM exports WHERE id = $1 AND account_id = $2"))
         .bind(id)
         .bind(account.as_str())
@@ -57,7 +69,12 @@ pub async fn find(db: &Db, account: &AccountId, id: &str) -> sqlx::Result<Option
 }
 
 /// Claims one queued (or abandoned) export for `lease` seconds.
-pub async fn claim(db: &Db, now: i64, lease: i64) -> sqlx::Result<Option<ExportRow>> {
+pub async fn claim(
+    db: impl sqlx::AnyExecutor<'_>,
+    backend: Backend,
+    now: i64,
+    lease: i64,
+) -> sqlx::Result<Option<ExportRow>> {
     sqlx::query_as(&format!(
         "UPDATE exports SET state = 'building', lease_until = $1
          WHERE id = (
@@ -66,7 +83,7 @@ pub async fn claim(db: &Db, now: i64, lease: i64) -> sqlx::Result<Option<ExportR
              ORDER BY created_at LIMIT 1 {}
          )
          RETURNING {COLUMNS}",
-        Backend::of(db).skip_locked("exports")
+        backend.skip_locked("exports")
     ))
     .bind(now + lease)
     .bind(now)
@@ -75,7 +92,7 @@ pub async fn claim(db: &Db, now: i64, lease: i64) -> sqlx::Result<Option<ExportR
 }
 
 pub async fn progress(
-    db: &Db,
+    db: impl sqlx::AnyExecutor<'_>,
     id: &str,
     done: i64,
     total: i64,
@@ -97,7 +114,7 @@ pub async fn progress(
 }
 
 pub async fn ready(
-    db: &Db,
+    db: impl sqlx::AnyExecutor<'_>,
     id: &str,
     bytes: i64,
     sha256: &str,
@@ -119,7 +136,7 @@ pub async fn ready(
     Ok(())
 }
 
-pub async fn failed(db: &Db, id: &str) -> sqlx::Result<()> {
+pub async fn failed(db: impl sqlx::AnyExecutor<'_>, id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE exports SET state = 'failed', lease_until = NULL WHERE id = $1")
         .bind(id)
         .execute(db)
@@ -128,7 +145,7 @@ pub async fn failed(db: &Db, id: &str) -> sqlx::Result<()> {
 }
 
 /// Puts an export this worker was building back in the queue (the server is stopping).
-pub async fn release(db: &Db, id: &str) -> sqlx::Result<()> {
+pub async fn release(db: impl sqlx::AnyExecutor<'_>, id: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE exports SET state = 'queued', lease_until = NULL WHERE id = $1 AND state = 'building'",
     )
@@ -138,7 +155,7 @@ pub async fn release(db: &Db, id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn downloaded(db: &Db, id: &str, now: i64) -> sqlx::Result<()> {
+pub async fn downloaded(db: impl sqlx::AnyExecutor<'_>, id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE exports SET downloaded_at = COALESCE(downloaded_at, $1) WHERE id = $2")
         .bind(now)
         .bind(id)

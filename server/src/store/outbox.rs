@@ -130,7 +130,13 @@ pub async fn recent(db: &Db, recipient: Option<&str>, limit: i64) -> sqlx::Resul
 
 /// Claims up to `limit` undelivered messages for `lease` seconds. A worker that dies leaves
 /// its lease to expire, and another worker takes the messages over.
-pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Vec<Message>> {
+pub async fn claim(
+    db: impl sqlx::AnyExecutor<'_>,
+    backend: Backend,
+    now: i64,
+    lease: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Message>> {
     sqlx::query_as(&format!(
         "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
          WHERE id IN (
@@ -139,7 +145,7 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
              ORDER BY id LIMIT $3 {}
          )
          RETURNING {COLUMNS}",
-        Backend::of(db).skip_locked("outbox")
+        backend.skip_locked("outbox")
     ))
     .bind(now + lease)
     .bind(now)
@@ -149,7 +155,7 @@ pub async fn claim(db: &Db, now: i64, lease: i64, limit: i64) -> sqlx::Result<Ve
 }
 
 /// Hands a claimed message back undelivered, its attempt uncounted (the server is stopping).
-pub async fn release(db: &Db, id: i64) -> sqlx::Result<()> {
+pub async fn release(db: impl sqlx::AnyExecutor<'_>, id: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET lease_until = NULL, attempts = attempts - 1
          WHERE id = $1 AND delivered_at IS NULL",
@@ -160,7 +166,7 @@ pub async fn release(db: &Db, id: i64) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn delivered(db: impl sqlx::AnyExecutor<'_>, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET delivered_at = $1, lease_until = NULL, last_error = NULL,
              recipient = CASE erase_after_delivery WHEN 1 THEN '' ELSE recipient END,
@@ -176,7 +182,12 @@ pub async fn delivered(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
 }
 
 /// Leaves the message for a later attempt, after a back-off.
-pub async fn failed(db: &Db, id: i64, retry_at: i64, error: &str) -> sqlx::Result<()> {
+pub async fn failed(
+    db: impl sqlx::AnyExecutor<'_>,
+    id: i64,
+    retry_at: i64,
+    error: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE outbox SET lease_until = $1, last_error = $2 WHERE id = $3")
         .bind(retry_at)
         .bind(error)

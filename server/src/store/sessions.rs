@@ -5,6 +5,7 @@ use crate::domain::{AccountId, TokenHash};
 use super::{
     Db,
     accounts::{self, AccountRow},
+    write_gate::WriteGate,
 };
 
 /// A session unused for this long is over.
@@ -14,7 +15,12 @@ pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 3600;
 /// Activity is recorded at most this often, so reads stay reads.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-pub async fn insert(db: &Db, hash: &TokenHash, account: &AccountId, now: i64) -> sqlx::Result<()> {
+pub async fn insert(
+    db: impl sqlx::AnyExecutor<'_>,
+    hash: &TokenHash,
+    account: &AccountId,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
@@ -28,8 +34,14 @@ pub async fn insert(db: &Db, hash: &TokenHash, account: &AccountId, now: i64) ->
 }
 
 /// The account a live session belongs to, read with the session in one statement (every
-/// authenticated request starts here); expired sessions are removed on sight.
-pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<Option<AccountRow>> {
+/// authenticated request starts here); expired sessions are removed on sight. Those writes
+/// wait for their turn at `writes`; a plain read does not.
+pub async fn authenticate(
+    db: &Db,
+    writes: &WriteGate,
+    hash: &TokenHash,
+    now: i64,
+) -> sqlx::Result<Option<AccountRow>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         session_created_at: i64,
@@ -49,20 +61,20 @@ pub async fn authenticate(db: &Db, hash: &TokenHash, now: i64) -> sqlx::Result<O
         return Ok(None);
     };
     if now - last_seen_at > IDLE_TIMEOUT_SECS || now - session_created_at > ABSOLUTE_TIMEOUT_SECS {
-        delete(db, hash).await?;
+        delete(&mut *writes.connection(db).await?, hash).await?;
         return Ok(None);
     }
     if now - last_seen_at >= TOUCH_EVERY_SECS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&hash.0[..])
-            .execute(db)
+            .execute(&mut *writes.connection(db).await?)
             .await?;
     }
     Ok(Some(account))
 }
 
-pub async fn delete(db: &Db, hash: &TokenHash) -> sqlx::Result<()> {
+pub async fn delete(db: impl sqlx::AnyExecutor<'_>, hash: &TokenHash) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash.0[..]).execute(db).await?;
     Ok(())
 }

@@ -22,7 +22,12 @@ pub async fn blocked_for(
 }
 
 /// Counts one more failure for `key`, starting a new window when the last one is over.
-pub async fn hit(db: &Db, key: &str, now: i64, window: i64) -> sqlx::Result<()> {
+pub async fn hit(
+    db: impl sqlx::AnyExecutor<'_>,
+    key: &str,
+    now: i64,
+    window: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO throttle (key, window_start, count) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
@@ -38,7 +43,7 @@ pub async fn hit(db: &Db, key: &str, now: i64, window: i64) -> sqlx::Result<()> 
     Ok(())
 }
 
-pub async fn clear(db: &Db, key: &str) -> sqlx::Result<()> {
+pub async fn clear(db: impl sqlx::AnyExecutor<'_>, key: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key).execute(db).await?;
     Ok(())
 }

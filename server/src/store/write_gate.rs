@@ -18,7 +18,7 @@ use std::{
     sync::Arc,
 };
 
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, AnyConnection, Transaction, pool::PoolConnection};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{Backend, Db};
@@ -38,8 +38,8 @@ struct Writer {
 }
 
 impl Writer {
-    /// The connection, in a fresh transaction that holds SQLite's write lock.
-    async fn begin(&mut self, db: &Db) -> sqlx::Result<&mut AnyConnection> {
+    /// Opens the connection if need be, outside any transaction.
+    async fn ready(&mut self, db: &Db) -> sqlx::Result<()> {
         if self.connection.is_none() {
             self.connection = Some(db.acquire().await?.detach());
             self.may_be_in_transaction = false;
@@ -47,8 +47,14 @@ impl Writer {
         if self.may_be_in_transaction {
             self.rollback().await;
         }
-        let connection = self.connection.as_mut().expect("opened above");
+        Ok(())
+    }
+
+    /// Begins a transaction that holds SQLite's write lock.
+    async fn begin(&mut self, db: &Db) -> sqlx::Result<()> {
+        self.ready(db).await?;
         self.may_be_in_transaction = true;
+        let connection = self.connection.as_mut().expect("readied above");
         // IMMEDIATE takes the write lock now, waiting in the busy handler if another process
         // holds it, instead of failing at the first write once this transaction has read.
         // Sent as plain SQL: sqlx's `begin_with` checks the result with one more round trip
@@ -58,7 +64,7 @@ impl Writer {
             self.connection = None;
             return Err(e);
         }
-        Ok(self.connection.as_mut().expect("opened above"))
+        Ok(())
     }
 
     async fn commit(&mut self) -> sqlx::Result<()> {
@@ -109,6 +115,47 @@ impl WriteGate {
         let mut writer = queue.clone().lock_owned().await;
         writer.begin(db).await?;
         Ok(WriteTx(Inner::Writer(WriterTx(Some(writer)))))
+    }
+
+    /// A connection for one write statement (it commits on its own), in this writer's turn.
+    pub async fn connection(&self, db: &Db) -> sqlx::Result<WriteConnection> {
+        let Some(queue) = &self.0 else {
+            return Ok(WriteConnection(Held::Pooled(db.acquire().await?)));
+        };
+        let mut writer = queue.clone().lock_owned().await;
+        writer.ready(db).await?;
+        Ok(WriteConnection(Held::Writer(writer)))
+    }
+}
+
+/// A connection for single write statements, holding its turn at the gate until dropped. A
+/// statement cancelled half-way still runs to its end on its own: nothing is left open.
+pub struct WriteConnection(Held);
+
+enum Held {
+    /// PostgreSQL: any pool connection.
+    Pooled(PoolConnection<Any>),
+    /// SQLite: the writer's connection, in this turn.
+    Writer(OwnedMutexGuard<Writer>),
+}
+
+impl Deref for WriteConnection {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        match &self.0 {
+            Held::Pooled(connection) => connection,
+            Held::Writer(writer) => writer.connection.as_ref().expect("readied in its turn"),
+        }
+    }
+}
+
+impl DerefMut for WriteConnection {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match &mut self.0 {
+            Held::Pooled(connection) => connection,
+            Held::Writer(writer) => writer.connection.as_mut().expect("readied in its turn"),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     clock::Clock,
-    store::{self, Db, outbox::Message},
+    store::{self, Backend, Db, outbox::Message, write_gate::WriteGate},
 };
 
 /// How long a claimed message is reserved for one worker.
@@ -23,6 +23,8 @@ const SENDER: &str = "Farewell <no-reply@farewell.example>";
 
 pub struct OutboxWorker {
     pub db: Db,
+    /// Its claims and receipts queue with every other write (`AppState::writes`).
+    pub writes: WriteGate,
     pub clock: Clock,
     pub wake: Arc<Notify>,
     pub smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
@@ -33,6 +35,7 @@ pub struct OutboxWorker {
 impl OutboxWorker {
     pub fn new(
         db: Db,
+        writes: WriteGate,
         clock: Clock,
         wake: Arc<Notify>,
         smtp_url: Option<&str>,
@@ -40,7 +43,7 @@ impl OutboxWorker {
         let smtp = smtp_url
             .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
             .transpose()?;
-        Ok(Self { db, clock, wake, smtp, stop: CancellationToken::new() })
+        Ok(Self { db, writes, clock, wake, smtp, stop: CancellationToken::new() })
     }
 
     pub fn stopping_on(self, stop: CancellationToken) -> Self {
@@ -64,32 +67,50 @@ impl OutboxWorker {
     /// Delivers everything due now (tests call this to run one round by hand).
     pub async fn deliver_due(&self) -> anyhow::Result<()> {
         while !self.stop.is_cancelled() {
-            let batch =
-                store::outbox::claim(&self.db, self.clock.unix(), LEASE_SECS, BATCH).await?;
+            let backend = Backend::of(&self.db);
+            let batch = store::outbox::claim(
+                &mut *self.write().await?,
+                backend,
+                self.clock.unix(),
+                LEASE_SECS,
+                BATCH,
+            )
+            .await?;
             if batch.is_empty() {
                 return Ok(());
             }
             for (n, message) in batch.iter().enumerate() {
                 if self.stop.is_cancelled() {
                     for rest in &batch[n..] {
-                        store::outbox::release(&self.db, rest.id).await?;
+                        store::outbox::release(&mut *self.write().await?, rest.id).await?;
                     }
                     return Ok(());
                 }
                 match self.deliver(message).await {
                     Ok(()) => {
-                        store::outbox::delivered(&self.db, message.id, self.clock.unix()).await?
+                        let now = self.clock.unix();
+                        store::outbox::delivered(&mut *self.write().await?, message.id, now).await?
                     }
                     Err(err) => {
                         tracing::warn!(id = message.id, error = %err, "message not delivered; will retry");
                         let retry_at = self.clock.unix() + 30;
-                        store::outbox::failed(&self.db, message.id, retry_at, &err.to_string())
-                            .await?;
+                        let error = err.to_string();
+                        store::outbox::failed(
+                            &mut *self.write().await?,
+                            message.id,
+                            retry_at,
+                            &error,
+                        )
+                        .await?;
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    async fn write(&self) -> sqlx::Result<store::write_gate::WriteConnection> {
+        self.writes.connection(&self.db).await
     }
 
     async fn deliver(&self, message: &Message) -> anyhow::Result<()> {

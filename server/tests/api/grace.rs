@@ -276,6 +276,7 @@ async fn the_purge_erases_the_person_keeps_a_tombstone_and_sends_a_signed_receip
     // Delivered, then the receipt row forgets the address too.
     let outbox = OutboxWorker::new(
         app.state.db.clone(),
+        app.state.writes.clone(),
         app.state.clock.clone(),
         app.state.outbox_wake.clone(),
         None,
