@@ -290,13 +290,18 @@ mod sqlite_writer {
             .map(drop)
     }
 
-    #[tokio::test]
-    async fn a_dropped_or_failed_transaction_leaves_nothing_and_the_next_turn_writes() {
+    /// A database file of its own, and its gate.
+    async fn sqlite() -> (tempfile::TempDir, Db, WriteGate) {
         let dir = tempfile::tempdir().unwrap();
         let db = super::super::connect(&format!("sqlite://{}/f.db", dir.path().display()))
             .await
             .unwrap();
-        let gate = WriteGate::for_backend(Backend::Sqlite);
+        (dir, db, WriteGate::for_backend(Backend::Sqlite))
+    }
+
+    #[tokio::test]
+    async fn a_dropped_or_failed_transaction_leaves_nothing_and_the_next_turn_writes() {
+        let (_dir, db, gate) = sqlite().await;
 
         let mut dropped = gate.begin(&db).await.unwrap();
         insert(&mut dropped, "gate-dropped").await.unwrap();
@@ -327,11 +332,7 @@ mod sqlite_writer {
 
     #[tokio::test]
     async fn a_writer_cancelled_in_begin_or_commit_does_not_stop_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = super::super::connect(&format!("sqlite://{}/f.db", dir.path().display()))
-            .await
-            .unwrap();
-        let gate = WriteGate::for_backend(Backend::Sqlite);
+        let (_dir, db, gate) = sqlite().await;
         let mut first = gate.begin(&db).await.unwrap();
         insert(&mut first, "gate-first").await.unwrap();
         first.commit().await.unwrap();
