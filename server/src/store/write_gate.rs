@@ -110,7 +110,15 @@ impl WriteGate {
     /// Do slow work (password hashing, rendering mail) before, not inside.
     pub async fn begin(&self, db: &Db) -> sqlx::Result<WriteTx> {
         let Some(queue) = &self.0 else {
-            return Ok(WriteTx(Inner::Pooled(db.begin().await?)));
+            // sqlx forgets a BEGIN it has sent if the future is dropped before the answer (its
+            // guard rolls back only transactions it has counted), and the connection goes back
+            // to the pool inside that transaction, where the next request's writes would wait
+            // uncommitted. Begun in a task of its own, BEGIN always completes; a transaction
+            // whose request has gone is then dropped, and so rolled back, the usual way.
+            let db = db.clone();
+            let begun = tokio::spawn(async move { db.begin().await }).await;
+            let tx = begun.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
+            return Ok(WriteTx(Inner::Pooled(tx)));
         };
         let mut writer = queue.clone().lock_owned().await;
         writer.begin(db).await?;

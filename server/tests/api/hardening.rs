@@ -4,7 +4,9 @@ use farewell_server::seed;
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
-use crate::helpers::{assert_problem, spawn_app};
+use sqlx::Connection;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
 
 async fn session_count(app: &crate::helpers::TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.state.db).await.unwrap()
@@ -129,4 +131,36 @@ async fn health_and_readiness_answer() {
     let mut browser = app.browser();
     assert_eq!(browser.get("/health").await.status(), StatusCode::OK);
     assert_eq!(browser.get("/ready").await.status(), StatusCode::OK);
+}
+
+/// A request whose client hangs up while its write transaction begins must not leave a
+/// connection inside that transaction: writes made on it later would stay uncommitted,
+/// invisible to everyone else, until something happened to commit them.
+#[tokio::test]
+async fn writes_after_cancelled_transactions_are_committed() {
+    let app = spawn_app_with(&[("FAREWELL_WORKERS", "0")]).await;
+    let (db, writes) = (&app.state.db, &app.state.writes);
+    for n in 0..40 {
+        {
+            // Polled once, as far as sending BEGIN, then dropped with its request.
+            let begin = std::pin::pin!(writes.begin(db));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let _ = std::future::Future::poll(begin, &mut cx);
+        }
+        tokio::task::yield_now().await;
+        let mut connection = writes.connection(db).await.unwrap();
+        sqlx::query("INSERT INTO throttle (key, window_start, count) VALUES ($1, 0, 1)")
+            .bind(format!("cancelled-{n}"))
+            .execute(&mut *connection)
+            .await
+            .unwrap();
+    }
+    // Read from a connection of its own, which sees only what was committed.
+    let mut fresh = sqlx::AnyConnection::connect(&app.state.config.database_url).await.unwrap();
+    let committed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM throttle WHERE key LIKE 'cancelled-%'")
+            .fetch_one(&mut fresh)
+            .await
+            .unwrap();
+    assert_eq!(committed, 40, "every write after a cancelled BEGIN was committed");
 }
