@@ -8,10 +8,10 @@
 //! each one meets it free (or held by another process, which the busy handler still covers)
 //! and waits only its turn.
 //!
-//! A turn also owns the writer's connection, kept out of the pool: a writer that had to take
-//! one from the pool in its turn queued there behind every reader while the whole line waited
-//! on it (64 writers: 1,600 writes/s, p99 60–90 ms). PostgreSQL locks rows, not the database:
-//! it has no gate, and its writers begin transactions on pool connections.
+//! A turn also owns the writer's connection, kept out of the pool: a writer that took one
+//! from the pool in its turn could queue there behind readers while the whole line waited on
+//! it. PostgreSQL locks rows, not the database: it has no gate, and its writers begin
+//! transactions on pool connections.
 
 use std::{
     ops::{Deref, DerefMut},
@@ -58,7 +58,7 @@ impl Writer {
         // IMMEDIATE takes the write lock now, waiting in the busy handler if another process
         // holds it, instead of failing at the first write once this transaction has read.
         // Sent as plain SQL: sqlx's `begin_with` checks the result with one more round trip
-        // to the connection's thread, 15% of a short write's turn.
+        // to the connection's thread.
         if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *connection).await {
             // A connection that cannot begin is not trusted again; the next turn opens one.
             self.connection = None;
