@@ -66,9 +66,9 @@ pub async fn cancel(state: &AppState, account: &AccountId) -> AppResult<()> {
     }
     let message = NewMessage::email(Some(account.as_str()), &row.email, language, &email);
     store::outbox::enqueue(&mut *tx, &message, now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::DeletionCancelled, None).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
-    state.audit(account, Event::DeletionCancelled).await?;
     Ok(())
 }
 

@@ -85,9 +85,9 @@ pub async fn confirm(
     let message = NewMessage::email(Some(account.as_str()), &row.email, language, &email);
     store::outbox::enqueue(&mut *tx, &message, now).await?;
     store::sessions::delete_all(&mut *tx, account).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::DeletionRequested, None).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
-    state.audit(account, Event::DeletionRequested).await?;
     Ok((StatusCode::ACCEPTED, jar, Json(confirmation(&state, &row).await?)))
 }
 

@@ -63,8 +63,8 @@ pub async fn reauth(
     let mut tx = state.begin_write().await?;
     store::deletion::set_reauth(&mut *tx, account, now).await?;
     store::sessions::replace(&mut tx, &session.token_hash, &token.hash(), account, now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::Reauthenticated, None).await?;
     tx.commit().await?;
-    state.audit(account, Event::Reauthenticated).await?;
     Ok((jar.add(session_cookie(token.encode())), Json(current(&state, account).await?)))
 }
 
@@ -138,9 +138,9 @@ pub async fn send_code(
         body: &rendered.body,
     };
     store::outbox::enqueue(&mut *tx, &message, now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::CodeSent, None).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
-    state.audit(account, Event::CodeSent).await?;
     Ok(Json(current(&state, account).await?))
 }
 
@@ -190,20 +190,20 @@ pub async fn verify_code(
         let lock =
             store::codes::record_failure(&mut *tx, account, LOCK_AFTER_FAILURES, now + LOCK_SECS)
                 .await?;
+        let event = if lock.is_some() { Event::CodeLocked } else { Event::CodeFailed };
+        store::audit::record(&mut *tx, now, Some(account), event, None).await?;
         tx.commit().await?;
         if lock.is_some() {
-            state.audit(account, Event::CodeLocked).await?;
             return Err(locked(LOCK_SECS));
         }
-        state.audit(account, Event::CodeFailed).await?;
         let remaining = (CODE_MAX_ATTEMPTS - code.attempts - 1).max(0) as u32;
         return Err(AppError::CodeInvalid { remaining });
     }
     store::codes::mark_used(&mut *tx, code.id, now).await?;
     store::codes::reset_failures(&mut *tx, account).await?;
     store::deletion::set_verified(&mut *tx, account, &code.channel, now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::CodeVerified, None).await?;
     tx.commit().await?;
-    state.audit(account, Event::CodeVerified).await?;
     Ok(Json(current(&state, account).await?))
 }
 
