@@ -38,6 +38,15 @@ struct Writer {
 }
 
 impl Writer {
+    /// The connection, which `ready` opened for this turn.
+    fn connection(&self) -> &AnyConnection {
+        self.connection.as_ref().expect("opened in this turn")
+    }
+
+    fn connection_mut(&mut self) -> &mut AnyConnection {
+        self.connection.as_mut().expect("opened in this turn")
+    }
+
     /// Opens the connection if need be, outside any transaction.
     async fn ready(&mut self, db: &Db) -> sqlx::Result<()> {
         if self.connection.is_none() {
@@ -54,7 +63,7 @@ impl Writer {
     async fn begin(&mut self, db: &Db) -> sqlx::Result<()> {
         self.ready(db).await?;
         self.may_be_in_transaction = true;
-        let connection = self.connection.as_mut().expect("readied above");
+        let connection = self.connection_mut();
         // IMMEDIATE takes the write lock now, waiting in the busy handler if another process
         // holds it, instead of failing at the first write once this transaction has read.
         // Sent as plain SQL: sqlx's `begin_with` checks the result with one more round trip
@@ -68,9 +77,7 @@ impl Writer {
     }
 
     async fn commit(&mut self) -> sqlx::Result<()> {
-        let connection =
-            self.connection.as_mut().expect("a begun transaction's connection is kept");
-        sqlx::query("COMMIT").execute(connection).await?;
+        sqlx::query("COMMIT").execute(self.connection_mut()).await?;
         self.may_be_in_transaction = false;
         Ok(())
     }
@@ -153,7 +160,7 @@ impl Deref for WriteConnection {
     fn deref(&self) -> &Self::Target {
         match &self.0 {
             Held::Pooled(connection) => connection,
-            Held::Writer(writer) => writer.connection.as_ref().expect("readied in its turn"),
+            Held::Writer(writer) => writer.connection(),
         }
     }
 }
@@ -162,7 +169,7 @@ impl DerefMut for WriteConnection {
     fn deref_mut(&mut self) -> &mut Self::Target {
         match &mut self.0 {
             Held::Pooled(connection) => connection,
-            Held::Writer(writer) => writer.connection.as_mut().expect("readied in its turn"),
+            Held::Writer(writer) => writer.connection_mut(),
         }
     }
 }
@@ -196,14 +203,11 @@ impl WriterTx {
     }
 
     fn connection(&self) -> &AnyConnection {
-        self.0
-            .as_ref()
-            .and_then(|writer| writer.connection.as_ref())
-            .expect("a begun transaction's connection is kept")
+        self.0.as_ref().expect("held until dropped").connection()
     }
 
     fn connection_mut(&mut self) -> &mut AnyConnection {
-        self.writer().connection.as_mut().expect("a begun transaction's connection is kept")
+        self.writer().connection_mut()
     }
 }
 
