@@ -111,7 +111,7 @@ async fn seed(database_url: &str, photos: u32) -> anyhow::Result<()> {
     )
     .bind(LOGIN)
     .bind(&hash)
-    .execute(&db)
+    .execute(db.pool())
     .await?;
     let picture = vec![0x5a_u8; PHOTO_BYTES];
     let mut tx = db.begin().await?;

@@ -12,24 +12,184 @@ pub mod holdings;
 pub mod inventory;
 pub mod outbox;
 pub mod purge;
+pub mod readers;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;
 pub mod write_gate;
 
-use std::{str::FromStr, time::Duration};
+use std::{ops::Deref, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::{Context, bail};
+use futures_util::{future::BoxFuture, stream::BoxStream};
 use sqlx::{
-    Connection, Executor,
-    any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers},
+    Any, AnyPool, Connection, Describe, Either, Execute, Executor,
+    any::{
+        AnyConnectOptions, AnyPoolOptions, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo,
+        install_default_drivers,
+    },
+    pool::PoolConnection,
     sqlite::SqliteConnectOptions,
 };
 
-/// The pool every store function takes: SQLite or PostgreSQL, chosen by `DATABASE_URL`. The
-/// SQL in this module's children is written once for both: `$n` parameters, 0/1 integer flags,
-/// Unix-second times, and no backend-only functions.
-pub type Db = sqlx::AnyPool;
+use readers::{Readers, SqliteReader};
+
+/// The database every store function takes: SQLite or PostgreSQL, chosen by `DATABASE_URL`.
+/// The SQL in this module's children is written once for both: `$n` parameters, 0/1 integer
+/// flags, Unix-second times, and no backend-only functions.
+///
+/// Used as an executor (`&Db`) it reads: on SQLite on the calling thread (`readers`), on
+/// PostgreSQL through the pool. Writes take their turn at the write gate (`write_gate`), whose
+/// connections come from the pool this derefs to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    readers: Option<Arc<Readers>>,
+}
+
+impl Deref for Db {
+    type Target = AnyPool;
+
+    fn deref(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+impl Db {
+    /// The pool itself, for the writes of start-up, before the write gate exists.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// One connection for several reads in a row.
+    pub async fn reader(&self) -> sqlx::Result<Reader> {
+        match &self.readers {
+            Some(readers) => Ok(Reader::Sqlite(readers.checkout()?)),
+            None => Ok(Reader::Postgres(self.pool.acquire().await?)),
+        }
+    }
+}
+
+/// A connection to read through (`Db::reader`).
+#[derive(Debug)]
+pub enum Reader {
+    Sqlite(SqliteReader),
+    Postgres(PoolConnection<Any>),
+}
+
+/// What a statement yields, in sqlx's terms.
+type Step = Either<AnyQueryResult, AnyRow>;
+
+impl<'c> Executor<'c> for &'c mut Reader {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, sqlx::Result<Step>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            Reader::Sqlite(reader) => reader.fetch_many(query),
+            Reader::Postgres(connection) => connection.fetch_many(query),
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, sqlx::Result<Option<AnyRow>>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            Reader::Sqlite(reader) => reader.fetch_optional(query),
+            Reader::Postgres(connection) => connection.fetch_optional(query),
+        }
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [AnyTypeInfo],
+    ) -> BoxFuture<'e, sqlx::Result<AnyStatement<'q>>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Reader::Sqlite(reader) => reader.prepare_with(sql, parameters),
+            Reader::Postgres(connection) => connection.prepare_with(sql, parameters),
+        }
+    }
+
+    fn describe<'e, 'q: 'e>(self, sql: &'q str) -> BoxFuture<'e, sqlx::Result<Describe<Any>>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Reader::Sqlite(reader) => reader.describe(sql),
+            Reader::Postgres(connection) => connection.describe(sql),
+        }
+    }
+}
+
+impl<'c> Executor<'c> for &'c Db {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, sqlx::Result<Step>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match &self.readers {
+            Some(readers) => Box::pin(async_stream_of(readers.clone(), query)),
+            None => self.pool.fetch_many(query),
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, sqlx::Result<Option<AnyRow>>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match &self.readers {
+            Some(readers) => Box::pin(async move {
+                let mut reader = readers.checkout()?;
+                reader.fetch_optional(query).await
+            }),
+            None => self.pool.fetch_optional(query),
+        }
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [AnyTypeInfo],
+    ) -> BoxFuture<'e, sqlx::Result<AnyStatement<'q>>>
+    where
+        'c: 'e,
+    {
+        self.pool.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e, 'q: 'e>(self, sql: &'q str) -> BoxFuture<'e, sqlx::Result<Describe<Any>>>
+    where
+        'c: 'e,
+    {
+        self.pool.describe(sql)
+    }
+}
+
+/// A statement's steps from a reader checked out when the stream is first polled.
+fn async_stream_of<'q, E: 'q + Execute<'q, Any>>(
+    readers: Arc<Readers>,
+    query: E,
+) -> impl futures_util::Stream<Item = sqlx::Result<Step>> + Send + 'q {
+    use futures_util::TryStreamExt;
+    futures_util::stream::once(async move {
+        let mut reader = readers.checkout()?;
+        reader.fetch_many(query).try_collect::<Vec<_>>().await
+    })
+    .map_ok(|steps| futures_util::stream::iter(steps.into_iter().map(Ok)))
+    .try_flatten()
+}
 
 /// Which database `DATABASE_URL` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +275,8 @@ async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
         .run(&pool)
         .await
         .context("cannot migrate the database")?;
-    Ok(pool)
+    let readers = Some(Arc::new(Readers::new(file.get_filename())));
+    Ok(Db { pool, readers })
 }
 
 /// How long a PostgreSQL connection may sit in the pool before it is tested on checkout.
@@ -147,5 +308,5 @@ async fn connect_postgres(database_url: &str) -> anyhow::Result<Db> {
         .run(&pool)
         .await
         .context("cannot migrate the database")?;
-    Ok(pool)
+    Ok(Db { pool, readers: None })
 }

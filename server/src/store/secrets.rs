@@ -9,13 +9,14 @@ use super::Db;
 pub async fn get_or_create(db: &Db, name: &str, len: usize) -> sqlx::Result<Vec<u8>> {
     let mut fresh = vec![0u8; len];
     OsRng.fill_bytes(&mut fresh);
-    // Two replicas starting together both try; the first insert wins and both read it.
+    // Two replicas starting together both try; the first insert wins and both read it. This
+    // runs at start-up, before there is a write gate to queue at.
     sqlx::query(
         "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(&fresh)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
         .bind(name)

@@ -155,9 +155,12 @@ async fn an_unpaid_instalment_and_an_open_order_block_owes_until_settled() {
     assert_terms_refused(&mut browser, &["no_unpaid_balance", "no_open_orders"]).await;
 
     // The store settles the instalment (outside this API); the gate opens on the next read.
-    sqlx::query("UPDATE instalments SET paid = 1").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE instalments SET paid = 1").execute(app.state.db.pool()).await.unwrap();
     assert_terms_refused(&mut browser, &["no_open_orders"]).await;
-    sqlx::query("UPDATE purchases SET status = 'delivered'").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE purchases SET status = 'delivered'")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     let accepted = put(&mut browser, "/deletion/terms", json!({ "accepted": true })).await;
     assert_eq!(accepted.status(), StatusCode::OK);
 }

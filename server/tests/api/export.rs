@@ -146,19 +146,19 @@ async fn hostile_names_and_notes_make_a_valid_archive_with_nothing_outside_its_r
         )
         .bind(text)
         .bind(text)
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
         sqlx::query("INSERT INTO notes (account_id, title, body, updated_at) VALUES ('1876543210', $1, $2, 0)")
             .bind(text)
             .bind(text)
-            .execute(&app.state.db)
+            .execute(app.state.db.pool())
             .await
             .unwrap();
         sqlx::query("INSERT INTO photos (account_id, file_name, mime_type, bytes, taken_at, content) VALUES ('1876543210', $1, 'image/png', 1, 0, $2)")
             .bind(text)
             .bind(&[0_u8][..])
-            .execute(&app.state.db)
+            .execute(app.state.db.pool())
             .await
             .unwrap();
     }
@@ -249,7 +249,7 @@ async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb(
         .unwrap();
     sqlx::query("INSERT INTO accounts (id, email, password_hash, name, region, created_at) VALUES ('3000000001', 'many@example.com', $1, 'Many Photos', 'US', 0)")
         .bind(&hash)
-        .execute(&db)
+        .execute(db.pool())
         .await
         .unwrap();
     // 5,000 photos of 16 KiB each: 80 MB of pictures, more than the allowed growth.

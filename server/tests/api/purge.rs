@@ -65,7 +65,7 @@ pub async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
 pub struct Seeded {
     _dir: TempDir,
     pub url: String,
-    pub db: AnyPool,
+    pub db: store::Db,
     due: i64,
     waiting: i64,
 }

@@ -334,7 +334,7 @@ async fn codes_are_stored_as_keyed_hashes_and_sent_in_the_accounts_language() {
     let app = spawn_app().await;
     sqlx::query("UPDATE accounts SET language = 'zh-CN' WHERE email = $1")
         .bind(EMAIL)
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
     let mut browser = app.browser();

@@ -221,18 +221,18 @@ impl<'a> Snapshot<'a> {
         let now = state.clock.unix();
         // One connection for the three reads: taking one from the pool and handing it back
         // costs more than a point read.
-        let mut db = state.db.acquire().await?;
-        let (request, code) = match store::deletion::find_with_latest_code(&mut *db, id).await? {
+        let mut db = state.db.reader().await?;
+        let (request, code) = match store::deletion::find_with_latest_code(&mut db, id).await? {
             Some((request, code)) => {
                 (Some(request.clone()), code.filter(|c| c.request_id == request.request_id))
             }
             None => (None, None),
         };
         let sent_last_hour = match &code {
-            Some(_) => store::codes::sent_since(&mut *db, id, now - 3_600).await?,
+            Some(_) => store::codes::sent_since(&mut db, id, now - 3_600).await?,
             None => (0, None),
         };
-        let facts = store::inventory::checklist_facts(&mut *db, id, now).await?;
+        let facts = store::inventory::checklist_facts(&mut db, id, now).await?;
         Ok(Self { account, request, code, sent_last_hour, facts, now })
     }
 
