@@ -36,7 +36,7 @@ const ROUND: i64 = 32;
 /// A fresh one-time cancel link for the account, stored as a hash inside `tx`.
 pub async fn cancel_link(
     state: &AppState,
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut store::Conn,
     account: &AccountId,
     now: i64,
 ) -> sqlx::Result<String> {

@@ -5,9 +5,8 @@
 use std::io::Cursor;
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sqlx::AnyConnection;
 
-use crate::domain::AccountId;
+use crate::{domain::AccountId, store};
 
 const DAY: i64 = 86_400;
 
@@ -70,7 +69,7 @@ const FORUM_TITLES: [&str; 6] = [
 ];
 
 pub async fn insert(
-    tx: &mut AnyConnection,
+    tx: &mut store::Conn,
     account: &AccountId,
     holdings: &Holdings,
     author_name: &str,

@@ -1,7 +1,7 @@
 //! The close-account request: when it started, the ticks given, re-authentication, code
 //! verification and, once confirmed, its reference and purge date.
 
-use sqlx::{AnyConnection, AnyExecutor, FromRow};
+use sqlx::{AnyExecutor, FromRow};
 
 use crate::domain::{AccountId, checklist::Ticks};
 
@@ -234,7 +234,7 @@ pub async fn confirmed_by(db: &Db, token_hash: &[u8]) -> sqlx::Result<Option<Str
 }
 
 /// Forgets a request that was being prepared, with its codes.
-pub async fn abandon(tx: &mut AnyConnection, account: &AccountId) -> sqlx::Result<()> {
+pub async fn abandon(tx: &mut super::Conn, account: &AccountId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM verification_codes WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *tx)

@@ -12,9 +12,9 @@ pub mod holdings;
 pub mod inventory;
 pub mod outbox;
 pub mod purge;
-pub mod readers;
 pub mod secrets;
 pub mod sessions;
+pub mod sqlite;
 pub mod throttle;
 pub mod write_gate;
 
@@ -23,7 +23,7 @@ use std::{ops::Deref, str::FromStr, sync::Arc, time::Duration};
 use anyhow::{Context, bail};
 use futures_util::{future::BoxFuture, stream::BoxStream};
 use sqlx::{
-    Any, AnyPool, Connection, Describe, Either, Execute, Executor,
+    Any, AnyPool, Connection, Describe, Either, Execute, Executor, Transaction,
     any::{
         AnyConnectOptions, AnyPoolOptions, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo,
         install_default_drivers,
@@ -32,7 +32,7 @@ use sqlx::{
     sqlite::SqliteConnectOptions,
 };
 
-use readers::{Readers, SqliteReader};
+use sqlite::{Readers, SqliteConn};
 
 /// The database every store function takes: SQLite or PostgreSQL, chosen by `DATABASE_URL`.
 /// The SQL in this module's children is written once for both: `$n` parameters, 0/1 integer
@@ -62,25 +62,51 @@ impl Db {
     }
 
     /// One connection for several reads in a row.
-    pub async fn reader(&self) -> sqlx::Result<Reader> {
+    pub async fn reader(&self) -> sqlx::Result<Conn> {
         match &self.readers {
-            Some(readers) => Ok(Reader::Sqlite(readers.checkout()?)),
-            None => Ok(Reader::Postgres(self.pool.acquire().await?)),
+            Some(readers) => Ok(Conn::Sqlite(readers.checkout()?)),
+            None => Ok(Conn::Pooled(self.pool.acquire().await?)),
         }
+    }
+
+    /// The SQLite file's readers; `None` on PostgreSQL.
+    pub fn sqlite(&self) -> Option<&Readers> {
+        self.readers.as_deref()
     }
 }
 
-/// A connection to read through (`Db::reader`).
+/// A connection the store's functions run their statements on, whichever it is.
 #[derive(Debug)]
-pub enum Reader {
-    Sqlite(SqliteReader),
-    Postgres(PoolConnection<Any>),
+pub enum Conn {
+    /// SQLite on the calling thread: a reader, or the write gate's writer.
+    Sqlite(SqliteConn),
+    /// PostgreSQL: a pool connection.
+    Pooled(PoolConnection<Any>),
+    /// PostgreSQL: a pool connection in a transaction.
+    Transaction(Transaction<'static, Any>),
 }
 
 /// What a statement yields, in sqlx's terms.
 type Step = Either<AnyQueryResult, AnyRow>;
 
-impl<'c> Executor<'c> for &'c mut Reader {
+/// Calls the same executor method on whichever connection `conn` holds.
+macro_rules! on_each {
+    ($conn:expr, $c:ident => $call:expr) => {
+        match $conn {
+            Conn::Sqlite($c) => $call,
+            Conn::Pooled($c) => {
+                let $c = &mut **$c;
+                $call
+            }
+            Conn::Transaction($c) => {
+                let $c = &mut **$c;
+                $call
+            }
+        }
+    };
+}
+
+impl<'c> Executor<'c> for &'c mut Conn {
     type Database = Any;
 
     fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, sqlx::Result<Step>>
@@ -88,10 +114,7 @@ impl<'c> Executor<'c> for &'c mut Reader {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        match self {
-            Reader::Sqlite(reader) => reader.fetch_many(query),
-            Reader::Postgres(connection) => connection.fetch_many(query),
-        }
+        on_each!(self, c => c.fetch_many(query))
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, sqlx::Result<Option<AnyRow>>>
@@ -99,10 +122,7 @@ impl<'c> Executor<'c> for &'c mut Reader {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        match self {
-            Reader::Sqlite(reader) => reader.fetch_optional(query),
-            Reader::Postgres(connection) => connection.fetch_optional(query),
-        }
+        on_each!(self, c => c.fetch_optional(query))
     }
 
     fn prepare_with<'e, 'q: 'e>(
@@ -113,20 +133,14 @@ impl<'c> Executor<'c> for &'c mut Reader {
     where
         'c: 'e,
     {
-        match self {
-            Reader::Sqlite(reader) => reader.prepare_with(sql, parameters),
-            Reader::Postgres(connection) => connection.prepare_with(sql, parameters),
-        }
+        on_each!(self, c => c.prepare_with(sql, parameters))
     }
 
     fn describe<'e, 'q: 'e>(self, sql: &'q str) -> BoxFuture<'e, sqlx::Result<Describe<Any>>>
     where
         'c: 'e,
     {
-        match self {
-            Reader::Sqlite(reader) => reader.describe(sql),
-            Reader::Postgres(connection) => connection.describe(sql),
-        }
+        on_each!(self, c => c.describe(sql))
     }
 }
 

@@ -313,7 +313,7 @@ pub type DueReminder = (String, i64);
 /// Marks reminders due at `now` as sent and returns them: each is claimed exactly once, so it
 /// is never sent twice. `column` is `reminder_week_sent_at` or `reminder_day_sent_at`.
 pub async fn claim_reminders(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut super::Conn,
     column: &str,
     lead_secs: i64,
     now: i64,

@@ -90,7 +90,7 @@ pub async fn delete_all(db: impl sqlx::AnyExecutor<'_>, account: &AccountId) -> 
 
 /// Swaps a session's token for a new one, keeping its account and start time.
 pub async fn replace(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut super::Conn,
     old: &TokenHash,
     new: &TokenHash,
     account: &AccountId,

@@ -18,74 +18,80 @@ use std::{
     sync::Arc,
 };
 
-use sqlx::{Any, AnyConnection, Transaction, pool::PoolConnection};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{Backend, Db};
+use super::{Backend, Conn, Db, sqlite::SqliteConn};
 
 /// Shared by everything that writes to one database; clones share the queue.
 #[derive(Clone, Debug)]
 pub struct WriteGate(Option<Arc<Mutex<Writer>>>);
 
-/// The SQLite writer's own connection, opened on first use (and again after it failed).
+/// The SQLite writer's own connection, opened on first use (and again after it failed). Its
+/// statements run on the calling thread (`sqlite`), so none is ever left half-sent.
 #[derive(Debug, Default)]
 struct Writer {
-    connection: Option<AnyConnection>,
-    /// Set before BEGIN is sent and cleared once COMMIT or ROLLBACK is done. A request can be
-    /// cancelled (its client gone) between the two, with the statement already sent: the next
-    /// turn then rolls back whatever was left open before it begins.
+    /// Always `Conn::Sqlite`: a `Conn` so that turns hand out what every store function takes.
+    connection: Option<Conn>,
+    /// Set by BEGIN and cleared by COMMIT or ROLLBACK: a transaction dropped between the two
+    /// (an error, or a request whose client left) is rolled back when it is dropped.
     may_be_in_transaction: bool,
 }
 
 impl Writer {
     /// The connection, which `ready` opened for this turn.
-    fn connection(&self) -> &AnyConnection {
+    fn connection(&self) -> &Conn {
         self.connection.as_ref().expect("opened in this turn")
     }
 
-    fn connection_mut(&mut self) -> &mut AnyConnection {
+    fn connection_mut(&mut self) -> &mut Conn {
         self.connection.as_mut().expect("opened in this turn")
     }
 
+    /// Runs statements without parameters or rows on the open connection.
+    fn execute_batch(&self, sql: &str) -> sqlx::Result<()> {
+        match self.connection() {
+            Conn::Sqlite(connection) => connection.execute_batch(sql),
+            _ => unreachable!("the writer is a SQLite connection"),
+        }
+    }
+
     /// Opens the connection if need be, outside any transaction.
-    async fn ready(&mut self, db: &Db) -> sqlx::Result<()> {
+    fn ready(&mut self, db: &Db) -> sqlx::Result<()> {
         if self.connection.is_none() {
-            self.connection = Some(db.acquire().await?.detach());
+            let file = db.sqlite().expect("a gate queues SQLite writers only").path();
+            self.connection = Some(Conn::Sqlite(SqliteConn::open_writer(file)?));
             self.may_be_in_transaction = false;
         }
         if self.may_be_in_transaction {
-            self.rollback().await;
+            self.rollback();
         }
         Ok(())
     }
 
     /// Begins a transaction that holds SQLite's write lock.
-    async fn begin(&mut self, db: &Db) -> sqlx::Result<()> {
-        self.ready(db).await?;
-        self.may_be_in_transaction = true;
-        let connection = self.connection_mut();
+    fn begin(&mut self, db: &Db) -> sqlx::Result<()> {
+        self.ready(db)?;
         // IMMEDIATE takes the write lock now, waiting in the busy handler if another process
         // holds it, instead of failing at the first write once this transaction has read.
-        // Sent as plain SQL: sqlx's `begin_with` checks the result with one more round trip
-        // to the connection's thread.
-        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *connection).await {
+        if let Err(e) = self.execute_batch("BEGIN IMMEDIATE") {
             // A connection that cannot begin is not trusted again; the next turn opens one.
             self.connection = None;
             return Err(e);
         }
+        self.may_be_in_transaction = true;
         Ok(())
     }
 
-    async fn commit(&mut self) -> sqlx::Result<()> {
-        sqlx::query("COMMIT").execute(self.connection_mut()).await?;
+    fn commit(&mut self) -> sqlx::Result<()> {
+        self.execute_batch("COMMIT")?;
         self.may_be_in_transaction = false;
         Ok(())
     }
 
     /// Ends an open transaction; "no transaction is active" counts as done.
-    async fn rollback(&mut self) {
-        if let Some(connection) = &mut self.connection {
-            let _ = sqlx::query("ROLLBACK").execute(connection).await;
+    fn rollback(&mut self) {
+        if self.connection.is_some() {
+            let _ = self.execute_batch("ROLLBACK");
         }
         self.may_be_in_transaction = false;
     }
@@ -125,39 +131,38 @@ impl WriteGate {
             let db = db.clone();
             let begun = tokio::spawn(async move { db.begin().await }).await;
             let tx = begun.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
-            return Ok(WriteTx(Inner::Pooled(tx)));
+            return Ok(WriteTx(Inner::Pooled(Conn::Transaction(tx))));
         };
         let mut writer = queue.clone().lock_owned().await;
-        writer.begin(db).await?;
-        Ok(WriteTx(Inner::Writer(WriterTx(Some(writer)))))
+        writer.begin(db)?;
+        Ok(WriteTx(Inner::Writer(WriterTx(writer))))
     }
 
     /// A connection for one write statement (it commits on its own), in this writer's turn.
     pub async fn connection(&self, db: &Db) -> sqlx::Result<WriteConnection> {
         let Some(queue) = &self.0 else {
-            return Ok(WriteConnection(Held::Pooled(db.acquire().await?)));
+            return Ok(WriteConnection(Held::Pooled(Conn::Pooled(db.acquire().await?))));
         };
         let mut writer = queue.clone().lock_owned().await;
-        writer.ready(db).await?;
+        writer.ready(db)?;
         Ok(WriteConnection(Held::Writer(writer)))
     }
 }
 
-/// A connection for single write statements, holding its turn at the gate until dropped. A
-/// statement cancelled half-way still runs to its end on its own: nothing is left open.
+/// A connection for single write statements, holding its turn at the gate until dropped.
 pub struct WriteConnection(Held);
 
 enum Held {
     /// PostgreSQL: any pool connection.
-    Pooled(PoolConnection<Any>),
+    Pooled(Conn),
     /// SQLite: the writer's connection, in this turn.
     Writer(OwnedMutexGuard<Writer>),
 }
 
 impl Deref for WriteConnection {
-    type Target = AnyConnection;
+    type Target = Conn;
 
-    fn deref(&self) -> &Self::Target {
+    fn deref(&self) -> &Conn {
         match &self.0 {
             Held::Pooled(connection) => connection,
             Held::Writer(writer) => writer.connection(),
@@ -166,7 +171,7 @@ impl Deref for WriteConnection {
 }
 
 impl DerefMut for WriteConnection {
-    fn deref_mut(&mut self) -> &mut Self::Target {
+    fn deref_mut(&mut self) -> &mut Conn {
         match &mut self.0 {
             Held::Pooled(connection) => connection,
             Held::Writer(writer) => writer.connection_mut(),
@@ -178,8 +183,8 @@ impl DerefMut for WriteConnection {
 pub struct WriteTx(Inner);
 
 enum Inner {
-    /// PostgreSQL: any pool connection.
-    Pooled(Transaction<'static, Any>),
+    /// PostgreSQL: a transaction on any pool connection (`Conn::Transaction`).
+    Pooled(Conn),
     /// SQLite: the writer's connection, in this turn.
     Writer(WriterTx),
 }
@@ -187,61 +192,42 @@ enum Inner {
 impl WriteTx {
     pub async fn commit(self) -> sqlx::Result<()> {
         match self.0 {
-            Inner::Pooled(tx) => tx.commit().await,
-            Inner::Writer(mut tx) => tx.writer().commit().await,
+            Inner::Pooled(Conn::Transaction(tx)) => tx.commit().await,
+            Inner::Pooled(_) => unreachable!("begun as a transaction"),
+            Inner::Writer(mut tx) => tx.0.commit(),
         }
     }
 }
 
-/// The SQLite writer in a transaction; the turn ends when it is dropped. The guard is there
-/// until the drop, which may hand it to the rollback.
-struct WriterTx(Option<OwnedMutexGuard<Writer>>);
-
-impl WriterTx {
-    fn writer(&mut self) -> &mut Writer {
-        self.0.as_mut().expect("held until dropped")
-    }
-
-    fn connection(&self) -> &AnyConnection {
-        self.0.as_ref().expect("held until dropped").connection()
-    }
-
-    fn connection_mut(&mut self) -> &mut AnyConnection {
-        self.writer().connection_mut()
-    }
-}
+/// The SQLite writer in a transaction; the turn ends when it is dropped.
+struct WriterTx(OwnedMutexGuard<Writer>);
 
 impl Drop for WriterTx {
     fn drop(&mut self) {
-        let Some(mut writer) = self.0.take().filter(|w| w.may_be_in_transaction) else {
-            return;
-        };
-        // Rolled back now rather than at the next turn, so that SQLite's write lock is not
-        // held meanwhile; the rollback holds the turn, so the next writer begins after it.
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn(async move { writer.rollback().await })),
-            // Closing the connection rolls its transaction back.
-            Err(_) => writer.connection = None,
+        // Not committed: rolled back now, in this turn, so that neither SQLite's write lock
+        // nor the half-done writes outlive it.
+        if self.0.may_be_in_transaction {
+            self.0.rollback();
         }
     }
 }
 
 impl Deref for WriteTx {
-    type Target = AnyConnection;
+    type Target = Conn;
 
-    fn deref(&self) -> &Self::Target {
+    fn deref(&self) -> &Conn {
         match &self.0 {
-            Inner::Pooled(tx) => tx,
-            Inner::Writer(tx) => tx.connection(),
+            Inner::Pooled(connection) => connection,
+            Inner::Writer(tx) => tx.0.connection(),
         }
     }
 }
 
 impl DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
+    fn deref_mut(&mut self) -> &mut Conn {
         match &mut self.0 {
-            Inner::Pooled(tx) => tx,
-            Inner::Writer(tx) => tx.connection_mut(),
+            Inner::Pooled(connection) => connection,
+            Inner::Writer(tx) => tx.0.connection_mut(),
         }
     }
 }

@@ -1,14 +1,17 @@
-//! SQLite reads run on the calling thread.
+//! SQLite statements run on the calling thread.
 //!
 //! sqlx gives every SQLite connection a thread of its own and hands each statement to it and
 //! its rows back through channels: on two cores, waking those threads was 35–40% of the
-//! server's time under read load, and a point read cost more in hand-offs than in SQLite. A
-//! read from a warm page cache takes microseconds, so it runs right where it is asked for, on
-//! a read-only connection of this module's own, and answers the same `AnyRow`s the rest of
-//! the store decodes: store functions stay written once for both backends.
+//! server's time under load, and a point read cost more in hand-offs than in SQLite. A
+//! statement on a warm page cache takes microseconds, so requests run theirs right where they
+//! are asked for, on connections of this module's own that answer the same `AnyRow`s the rest
+//! of the store decodes: store functions stay written once for both backends.
 //!
-//! Read-only connections never take SQLite's write lock, so a read cannot wait on a writer
-//! (WAL), and a write sent here by mistake fails at once instead of blocking the thread.
+//! Reads go through read-only connections (`Readers`), which never take SQLite's write lock,
+//! so a read cannot wait on a writer (WAL), and a write sent there by mistake fails at once
+//! instead of blocking the thread. Writes go through the write gate's one connection
+//! (`SqliteConn::open_writer`), in their turn, so they never wait in SQLite's busy handler
+//! either, except behind another process.
 
 use std::{
     borrow::Cow,
@@ -25,6 +28,7 @@ use rusqlite::{
 use sqlx::{
     Any, Describe, Either, Execute, Executor,
     any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo, AnyTypeInfoKind, AnyValue},
+    error::{DatabaseError, ErrorKind},
 };
 use sqlx_core::{
     any::{AnyColumn, AnyValueKind},
@@ -50,33 +54,55 @@ impl Readers {
     }
 
     /// An idle connection, or a new one.
-    pub fn checkout(self: &Arc<Self>) -> sqlx::Result<SqliteReader> {
+    pub fn checkout(self: &Arc<Self>) -> sqlx::Result<SqliteConn> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let connection = match idle {
             Some(connection) => connection,
-            None => self.open().map_err(driver_error)?,
+            None => open(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(driver_error)?,
         };
-        Ok(SqliteReader { connection: Some(connection), readers: self.clone() })
+        Ok(SqliteConn { connection: Some(connection), home: Some(self.clone()) })
     }
 
-    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = rusqlite::Connection::open_with_flags(&self.path, flags)?;
-        // Only a WAL file being recovered makes a reader wait; never for long.
-        connection.busy_timeout(Duration::from_secs(5))?;
-        connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(connection)
+    /// The file these connections read.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 
-/// A read-only connection, back with its `Readers` when dropped.
+fn open(path: &Path, flags: OpenFlags) -> rusqlite::Result<rusqlite::Connection> {
+    let connection =
+        rusqlite::Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    // A reader waits only while a WAL file is recovered; the writer, only behind another
+    // process's write lock (this process's writers queue at the gate first).
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(connection)
+}
+
+/// A connection whose statements run on the calling thread: a reader, back with its `Readers`
+/// when dropped, or the write gate's writer.
 #[derive(Debug)]
-pub struct SqliteReader {
+pub struct SqliteConn {
     connection: Option<rusqlite::Connection>,
-    readers: Arc<Readers>,
+    home: Option<Arc<Readers>>,
 }
 
-impl SqliteReader {
+impl SqliteConn {
+    /// A connection that may write, for the write gate.
+    pub fn open_writer(path: &Path) -> sqlx::Result<Self> {
+        let connection = open(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(driver_error)?;
+        // WAL is a property of the file (set when it was created); these two are per connection.
+        connection
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(driver_error)?;
+        Ok(Self { connection: Some(connection), home: None })
+    }
+
+    /// Runs statements without parameters or rows (`BEGIN IMMEDIATE`, `COMMIT`) at once.
+    pub fn execute_batch(&self, sql: &str) -> sqlx::Result<()> {
+        self.connection().execute_batch(sql).map_err(driver_error)
+    }
+
     fn connection(&self) -> &rusqlite::Connection {
         self.connection.as_ref().expect("held until dropped")
     }
@@ -90,10 +116,10 @@ impl SqliteReader {
     }
 }
 
-impl Drop for SqliteReader {
+impl Drop for SqliteConn {
     fn drop(&mut self) {
-        let Some(connection) = self.connection.take() else { return };
-        let mut idle = self.readers.idle.lock().unwrap_or_else(|e| e.into_inner());
+        let (Some(connection), Some(home)) = (self.connection.take(), &self.home) else { return };
+        let mut idle = home.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < KEEP_IDLE {
             idle.push(connection);
         }
@@ -114,8 +140,68 @@ impl From<rusqlite::Error> for RunError {
     }
 }
 
+/// SQLite's own failures (a constraint, a full disk) as sqlx reports a database's; anything
+/// else rusqlite finds wrong as a driver error.
 fn driver_error(error: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::AnyDriverError(Box::new(error))
+    match error {
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            sqlx::Error::Database(Box::new(SqliteError { failure, message }))
+        }
+        other => sqlx::Error::AnyDriverError(Box::new(other)),
+    }
+}
+
+/// An error SQLite returned, with its extended result code.
+#[derive(Debug)]
+struct SqliteError {
+    failure: rusqlite::ffi::Error,
+    message: Option<String>,
+}
+
+impl std::fmt::Display for SqliteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "{message}"),
+            None => write!(f, "{}", self.failure),
+        }
+    }
+}
+
+impl std::error::Error for SqliteError {}
+
+impl DatabaseError for SqliteError {
+    fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or("SQLite failed")
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Owned(self.failure.extended_code.to_string()))
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> ErrorKind {
+        use rusqlite::ffi;
+        match self.failure.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
 }
 
 fn run<'q>(
@@ -213,7 +299,7 @@ fn value_of(value: ValueRef<'_>) -> Result<AnyValueKind<'static>, RunError> {
     })
 }
 
-impl<'c> Executor<'c> for &'c mut SqliteReader {
+impl<'c> Executor<'c> for &'c mut SqliteConn {
     type Database = Any;
 
     fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, sqlx::Result<Step>>
