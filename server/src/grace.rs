@@ -176,7 +176,9 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
             Some(purged) => report.purged += purged,
             // Stopping: another replica need not wait for these leases to run out. What was
             // deleted stays deleted; the counts taken first keep the receipt whole.
-            None => store::purge::release(&mut db, &claimed).await?,
+            None => {
+                report.timed(&state.writes, store::purge::release(&mut db, &claimed)).await?;
+            }
         }
     }
     Ok(report)

@@ -8,9 +8,15 @@
 //! each one meets it free (or held by another process, which the busy handler still covers)
 //! and waits only its turn.
 //!
-//! A turn also owns the writer's connection, kept out of the pool: a writer that took one
-//! from the pool in its turn could queue there behind readers while the whole line waited on
-//! it. PostgreSQL locks rows, not the database: it has no gate, and its writers begin
+//! A turn also owns the writer's connection, kept out of the pool, whose statements run on
+//! the calling thread (`sqlite`): a write's turn is a few tens of microseconds of SQLite, not
+//! a hand-off to a connection thread and back per statement. Because a statement there runs
+//! to its end within one poll, a request cancelled in its turn cannot leave BEGIN or COMMIT
+//! half-sent; a transaction dropped uncommitted is rolled back at once, still in its turn.
+//! The purge writes through a pool connection in its turns (its long rounds stay off the
+//! request threads); taking the turn keeps it from meeting this writer in the busy handler.
+//!
+//! PostgreSQL locks rows, not the database: it has no gate, and its writers begin
 //! transactions on pool connections.
 
 use std::{
@@ -323,8 +329,8 @@ mod sqlite_writer {
     fn poll_once_and_drop<F: Future>(future: F) {
         let mut future = std::pin::pin!(future);
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        // Almost always pending (the statement went to the connection's thread); done on the
-        // rare run where that thread answered first, which the loops below make up for.
+        // Pending while the turn is queued; once it is entered, the statements run on this
+        // thread, so whatever the first poll reached is what the next writer meets.
         let _ = future.as_mut().poll(&mut cx);
     }
 
