@@ -65,6 +65,7 @@ impl Application {
     /// finish, and waits for the workers to hand back their claims.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let mut workers = JoinSet::new();
+        workers.spawn(workers::checkpoint::run(self.state.db.clone(), self.state.shutdown.clone()));
         if self.state.config.workers {
             let outbox = OutboxWorker::new(
                 self.state.db.clone(),

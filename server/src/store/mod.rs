@@ -272,11 +272,13 @@ async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
         // An embedded database cannot drop a connection; testing each one on checkout would
         // be a round trip to its thread on every query, the costliest part of a point read.
         .test_before_acquire(false)
+        // No commit checkpoints on its own (`workers::checkpoint` does, off the write path).
         .after_connect(|conn, _| {
             Box::pin(async move {
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA wal_autocheckpoint = 0;",
                 )
                 .await?;
                 Ok(())

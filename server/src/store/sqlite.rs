@@ -91,9 +91,13 @@ impl SqliteConn {
     /// A connection that may write, for the write gate.
     pub fn open_writer(path: &Path) -> sqlx::Result<Self> {
         let connection = open(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(driver_error)?;
-        // WAL is a property of the file (set when it was created); these two are per connection.
+        // WAL is a property of the file (set when it was created); these are per connection.
+        // Checkpoints are `workers::checkpoint`'s, so that no commit waits on the disk.
         connection
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA wal_autocheckpoint = 0;",
+            )
             .map_err(driver_error)?;
         Ok(Self { connection: Some(connection), home: None })
     }
