@@ -94,7 +94,9 @@ pub async fn messages(db: &Db, account: &AccountId) -> sqlx::Result<Vec<Message>
     .await
 }
 
-/// Photos after `after_id`, `limit` at a time: never the whole library in memory.
+/// Photos after `after_id`, `limit` at a time: never the whole library in memory. A page is
+/// megabytes of pictures, read through the pool: on SQLite on a connection's own thread, not
+/// on a thread that answers requests.
 pub async fn photos_page(
     db: &Db,
     account: &AccountId,
@@ -108,7 +110,7 @@ pub async fn photos_page(
     .bind(account.as_str())
     .bind(after_id)
     .bind(limit)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
 }
 

@@ -38,9 +38,11 @@ use sqlite::{Readers, SqliteConn};
 /// The SQL in this module's children is written once for both: `$n` parameters, 0/1 integer
 /// flags, Unix-second times, and no backend-only functions.
 ///
-/// Used as an executor (`&Db`) it reads: on SQLite on the calling thread (`readers`), on
-/// PostgreSQL through the pool. Writes take their turn at the write gate (`write_gate`), whose
-/// connections come from the pool this derefs to.
+/// Used as an executor (`&Db`) it reads: on SQLite on the calling thread (`sqlite`), on
+/// PostgreSQL through the pool. Writes take their turn at the write gate (`write_gate`): on
+/// SQLite through its one connection, on PostgreSQL through pool connections. The pool this
+/// derefs to also serves SQLite's migrations and the purge, whose long rounds stay on sqlx's
+/// connection threads rather than the request threads.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
