@@ -28,7 +28,7 @@ impl Nginx {
             upstreams.iter().map(|p| format!("        server 127.0.0.1:{p};\n")).collect();
         let config = format!(
             "user root;
-worker_processes 1;
+master_process off;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 256; }}
@@ -77,6 +77,8 @@ http {{
 
 impl Drop for Nginx {
     fn drop(&mut self) {
+        // One process (`master_process off`): with a master, killing it left its worker
+        // serving on after the tests.
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
