@@ -23,16 +23,16 @@ use std::{ops::Deref, str::FromStr, sync::Arc, time::Duration};
 use anyhow::{Context, bail};
 use futures_util::{future::BoxFuture, stream::BoxStream};
 use sqlx::{
-    Any, AnyPool, Connection, Describe, Either, Execute, Executor, Transaction,
+    Any, AnyPool, Connection, Describe, Execute, Executor, Transaction,
     any::{
-        AnyConnectOptions, AnyPoolOptions, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo,
+        AnyConnectOptions, AnyPoolOptions, AnyRow, AnyStatement, AnyTypeInfo,
         install_default_drivers,
     },
     pool::PoolConnection,
     sqlite::SqliteConnectOptions,
 };
 
-use sqlite::{Readers, SqliteConn};
+use sqlite::{Readers, SqliteConn, Step};
 
 /// The database every store function takes: SQLite or PostgreSQL, chosen by `DATABASE_URL`.
 /// The SQL in this module's children is written once for both: `$n` parameters, 0/1 integer
@@ -87,9 +87,6 @@ pub enum Conn {
     /// PostgreSQL: a pool connection in a transaction.
     Transaction(Transaction<'static, Any>),
 }
-
-/// What a statement yields, in sqlx's terms.
-type Step = Either<AnyQueryResult, AnyRow>;
 
 /// Calls the same executor method on whichever connection `conn` holds.
 macro_rules! on_each {
@@ -155,7 +152,7 @@ impl<'c> Executor<'c> for &'c Db {
         E: 'q + Execute<'q, Any>,
     {
         match &self.readers {
-            Some(readers) => Box::pin(async_stream_of(readers.clone(), query)),
+            Some(readers) => readers.fetch_many(query),
             None => self.pool.fetch_many(query),
         }
     }
@@ -166,10 +163,7 @@ impl<'c> Executor<'c> for &'c Db {
         E: 'q + Execute<'q, Any>,
     {
         match &self.readers {
-            Some(readers) => Box::pin(async move {
-                let mut reader = readers.checkout()?;
-                reader.fetch_optional(query).await
-            }),
+            Some(readers) => readers.fetch_optional(query),
             None => self.pool.fetch_optional(query),
         }
     }
@@ -191,20 +185,6 @@ impl<'c> Executor<'c> for &'c Db {
     {
         self.pool.describe(sql)
     }
-}
-
-/// A statement's steps from a reader checked out when the stream is first polled.
-fn async_stream_of<'q, E: 'q + Execute<'q, Any>>(
-    readers: Arc<Readers>,
-    query: E,
-) -> impl futures_util::Stream<Item = sqlx::Result<Step>> + Send + 'q {
-    use futures_util::TryStreamExt;
-    futures_util::stream::once(async move {
-        let mut reader = readers.checkout()?;
-        reader.fetch_many(query).try_collect::<Vec<_>>().await
-    })
-    .map_ok(|steps| futures_util::stream::iter(steps.into_iter().map(Ok)))
-    .try_flatten()
 }
 
 /// Which database `DATABASE_URL` names.

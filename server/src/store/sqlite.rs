@@ -67,6 +67,24 @@ impl Readers {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// One statement's rows and result, on a connection checked out when first polled.
+    pub fn fetch_many<'e, 'q: 'e, E: 'q + Execute<'q, Any>>(
+        self: &Arc<Self>,
+        query: E,
+    ) -> BoxStream<'e, sqlx::Result<Step>> {
+        let readers = self.clone();
+        steps(async move { readers.checkout()?.run(query) })
+    }
+
+    /// One statement's first row, on a connection checked out when first polled.
+    pub fn fetch_optional<'e, 'q: 'e, E: 'q + Execute<'q, Any>>(
+        self: &Arc<Self>,
+        query: E,
+    ) -> BoxFuture<'e, sqlx::Result<Option<AnyRow>>> {
+        let readers = self.clone();
+        Box::pin(async move { readers.checkout()?.run(query).map(first_row) })
+    }
 }
 
 fn open(path: &Path, flags: OpenFlags) -> rusqlite::Result<rusqlite::Connection> {
@@ -131,7 +149,22 @@ impl Drop for SqliteConn {
 }
 
 /// What a statement yields, in sqlx's terms.
-type Step = Either<AnyQueryResult, AnyRow>;
+pub type Step = Either<AnyQueryResult, AnyRow>;
+
+/// The steps of a statement that `run` runs when the stream is first polled, like a query of
+/// any other driver.
+fn steps<'e>(
+    run: impl Future<Output = sqlx::Result<Vec<Step>>> + Send + 'e,
+) -> BoxStream<'e, sqlx::Result<Step>> {
+    futures_util::stream::once(run)
+        .map_ok(|steps| futures_util::stream::iter(steps.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
+
+fn first_row(steps: Vec<Step>) -> Option<AnyRow> {
+    steps.into_iter().find_map(Either::right)
+}
 
 enum RunError {
     Sqlite(rusqlite::Error),
@@ -311,11 +344,7 @@ impl<'c> Executor<'c> for &'c mut SqliteConn {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        // Run when first polled, like a query of any other driver.
-        futures_util::stream::once(async move { self.run(query) })
-            .map_ok(|steps| futures_util::stream::iter(steps.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        steps(async move { self.run(query) })
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, sqlx::Result<Option<AnyRow>>>
@@ -323,10 +352,7 @@ impl<'c> Executor<'c> for &'c mut SqliteConn {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        Box::pin(async move {
-            let steps = self.run(query)?;
-            Ok(steps.into_iter().find_map(|step| step.right()))
-        })
+        Box::pin(async move { self.run(query).map(first_row) })
     }
 
     fn prepare_with<'e, 'q: 'e>(
