@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
 /// One account with `photos` photos, written straight to the database before the server
 /// starts, so that the server's memory holds nothing of the seeding.
 async fn seed(database_url: &str, photos: u32) -> anyhow::Result<()> {
-    let db = store::connect(database_url).await?;
+    let db = store::connect(database_url).await?.pool().clone();
     let hash = Passwords::new().await?.hash(PASSWORD.into()).await?;
     sqlx::query(
         "INSERT INTO accounts (id, email, password_hash, name, region, created_at)
@@ -111,7 +111,7 @@ async fn seed(database_url: &str, photos: u32) -> anyhow::Result<()> {
     )
     .bind(LOGIN)
     .bind(&hash)
-    .execute(db.pool())
+    .execute(&db)
     .await?;
     let picture = vec![0x5a_u8; PHOTO_BYTES];
     let mut tx = db.begin().await?;

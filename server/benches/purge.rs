@@ -101,7 +101,7 @@ async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
     let numbers =
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)";
     let id = "CAST(3000000000 + i AS TEXT)";
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.pool().begin().await?;
     sqlx::query(&format!(
         "{numbers} INSERT INTO accounts
              (id, email, phone, password_hash, name, region, language, state, created_at)

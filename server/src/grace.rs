@@ -159,7 +159,7 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
     let mut report = PurgeReport::default();
     // One connection for the whole round: a purge makes many statements, and taking each
     // one's connection from the pool would queue it behind every API request.
-    let mut db = state.db.acquire().await?;
+    let mut db = state.db.pool().acquire().await?;
     let backend = Backend::of(&state.db);
     while !state.shutdown.is_cancelled() {
         let now = state.clock.unix();

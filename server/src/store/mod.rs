@@ -18,7 +18,7 @@ pub mod sqlite;
 pub mod throttle;
 pub mod write_gate;
 
-use std::{ops::Deref, str::FromStr, sync::Arc, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::{Context, bail};
 use futures_util::{future::BoxFuture, stream::BoxStream};
@@ -40,25 +40,17 @@ use sqlite::{Readers, SqliteConn, Step};
 ///
 /// Used as an executor (`&Db`) it reads: on SQLite on the calling thread (`sqlite`), on
 /// PostgreSQL through the pool. Writes take their turn at the write gate (`write_gate`): on
-/// SQLite through its one connection, on PostgreSQL through pool connections. The pool this
-/// derefs to also serves SQLite's migrations and the purge, whose long rounds stay on sqlx's
-/// connection threads rather than the request threads.
+/// SQLite through its one connection, on PostgreSQL through pool connections (`pool`).
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
     readers: Option<Arc<Readers>>,
 }
 
-impl Deref for Db {
-    type Target = AnyPool;
-
-    fn deref(&self) -> &AnyPool {
-        &self.pool
-    }
-}
-
 impl Db {
-    /// The pool itself, for the writes of start-up, before the write gate exists.
+    /// sqlx's pool itself: for the writes of start-up (before the write gate exists), the
+    /// PostgreSQL writer's connections, and work kept off the request threads (the purge,
+    /// the export's photo pages, checkpoints). Anything else reads through `&Db`.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -207,7 +199,7 @@ impl Backend {
 
     /// The backend a pool was opened on.
     pub fn of(db: &Db) -> Self {
-        Self::of_url(db.connect_options().database_url.as_str())
+        Self::of_url(db.pool().connect_options().database_url.as_str())
             .expect("a pool is only opened on a URL `of_url` accepts")
     }
 

@@ -135,7 +135,7 @@ impl WriteGate {
             // uncommitted. Begun in a task of its own, BEGIN always completes; a transaction
             // whose request has gone is then dropped, and so rolled back, the usual way.
             let db = db.clone();
-            let begun = tokio::spawn(async move { db.begin().await }).await;
+            let begun = tokio::spawn(async move { db.pool().begin().await }).await;
             let tx = begun.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
             return Ok(WriteTx(Inner::Pooled(Conn::Transaction(tx))));
         };
@@ -147,7 +147,7 @@ impl WriteGate {
     /// A connection for one write statement (it commits on its own), in this writer's turn.
     pub async fn connection(&self, db: &Db) -> sqlx::Result<WriteConnection> {
         let Some(queue) = &self.0 else {
-            return Ok(WriteConnection(Held::Pooled(Conn::Pooled(db.acquire().await?))));
+            return Ok(WriteConnection(Held::Pooled(Conn::Pooled(db.pool().acquire().await?))));
         };
         let mut writer = queue.clone().lock_owned().await;
         writer.ready(db)?;

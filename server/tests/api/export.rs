@@ -240,7 +240,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb() {
     let dir = tempfile::tempdir().unwrap();
     let url = crate::helpers::database_url(&dir).await;
-    let db = farewell_server::store::connect(&url).await.unwrap();
+    let db = farewell_server::store::connect(&url).await.unwrap().pool().clone();
     let hash = farewell_server::password::Passwords::new()
         .await
         .unwrap()
@@ -249,7 +249,7 @@ async fn exporting_5000_photos_grows_the_servers_peak_memory_by_less_than_64_mb(
         .unwrap();
     sqlx::query("INSERT INTO accounts (id, email, password_hash, name, region, created_at) VALUES ('3000000001', 'many@example.com', $1, 'Many Photos', 'US', 0)")
         .bind(&hash)
-        .execute(db.pool())
+        .execute(&db)
         .await
         .unwrap();
     // 5,000 photos of 16 KiB each: 80 MB of pictures, more than the allowed growth.

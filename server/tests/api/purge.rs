@@ -65,7 +65,7 @@ pub async fn seed_accounts(db: &AnyPool, due: usize, waiting: usize, now: i64) {
 pub struct Seeded {
     _dir: TempDir,
     pub url: String,
-    pub db: store::Db,
+    pub db: AnyPool,
     due: i64,
     waiting: i64,
 }
@@ -74,7 +74,8 @@ impl Seeded {
     pub async fn new(due: usize, waiting: usize) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = crate::helpers::database_url(&dir).await;
-        let db = store::connect(&url).await.unwrap();
+        // Seeded and watched from outside the servers under test.
+        let db = store::connect(&url).await.unwrap().pool().clone();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         seed_accounts(&db, due, waiting, now).await;
         Self { _dir: dir, url, db, due: due as i64, waiting: waiting as i64 }
@@ -130,12 +131,12 @@ async fn two_workers_in_parallel_purge_each_account_once() {
     let first = spawn_app_with(&settings).await;
     let second = spawn_on(first.data.clone(), &settings).await;
     let now = first.state.clock.unix();
-    seed_accounts(&first.state.db, 150, 20, now).await;
+    seed_accounts(first.state.db.pool(), 150, 20, now).await;
     let (a, b) = tokio::join!(grace::purge_due(&first.state), grace::purge_due(&second.state));
     let (a, b) = (a.unwrap().purged, b.unwrap().purged);
     assert_eq!(a + b, 150, "{a} + {b}");
     assert!(a > 0 && b > 0, "both workers took part: {a} and {b}");
-    assert_purged_exactly_once(&first.state.db, 150, 20).await;
+    assert_purged_exactly_once(first.state.db.pool(), 150, 20).await;
 }
 
 pub struct Killable(pub Child);
