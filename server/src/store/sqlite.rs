@@ -125,6 +125,11 @@ impl SqliteConn {
         self.connection().execute_batch(sql).map_err(driver_error)
     }
 
+    /// Whether a transaction is open (BEGIN ran, and neither COMMIT nor ROLLBACK ended it).
+    pub fn in_transaction(&self) -> bool {
+        !self.connection().is_autocommit()
+    }
+
     fn connection(&self) -> &rusqlite::Connection {
         self.connection.as_ref().expect("held until dropped")
     }

@@ -33,14 +33,12 @@ use super::{Backend, Conn, Db, sqlite::SqliteConn};
 pub struct WriteGate(Option<Arc<Mutex<Writer>>>);
 
 /// The SQLite writer's own connection, opened on first use (and again after it failed). Its
-/// statements run on the calling thread (`sqlite`), so none is ever left half-sent.
+/// statements run on the calling thread (`sqlite`), so none is ever left half-sent, and a
+/// transaction dropped uncommitted is rolled back by `WriterTx`'s drop, in its turn.
 #[derive(Debug, Default)]
 struct Writer {
     /// Always `Conn::Sqlite`: a `Conn` so that turns hand out what every store function takes.
     connection: Option<Conn>,
-    /// Set by BEGIN and cleared by COMMIT or ROLLBACK: a transaction dropped between the two
-    /// (an error, or a request whose client left) is rolled back when it is dropped.
-    may_be_in_transaction: bool,
 }
 
 impl Writer {
@@ -53,23 +51,18 @@ impl Writer {
         self.connection.as_mut().expect("opened in this turn")
     }
 
-    /// Runs statements without parameters or rows on the open connection.
-    fn execute_batch(&self, sql: &str) -> sqlx::Result<()> {
+    fn sqlite(&self) -> &SqliteConn {
         match self.connection() {
-            Conn::Sqlite(connection) => connection.execute_batch(sql),
+            Conn::Sqlite(connection) => connection,
             _ => unreachable!("the writer is a SQLite connection"),
         }
     }
 
-    /// Opens the connection if need be, outside any transaction.
+    /// Opens the connection if need be.
     fn ready(&mut self, db: &Db) -> sqlx::Result<()> {
         if self.connection.is_none() {
             let file = db.sqlite().expect("a gate queues SQLite writers only").path();
             self.connection = Some(Conn::Sqlite(SqliteConn::open_writer(file)?));
-            self.may_be_in_transaction = false;
-        }
-        if self.may_be_in_transaction {
-            self.rollback();
         }
         Ok(())
     }
@@ -79,27 +72,12 @@ impl Writer {
         self.ready(db)?;
         // IMMEDIATE takes the write lock now, waiting in the busy handler if another process
         // holds it, instead of failing at the first write once this transaction has read.
-        if let Err(e) = self.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = self.sqlite().execute_batch("BEGIN IMMEDIATE") {
             // A connection that cannot begin is not trusted again; the next turn opens one.
             self.connection = None;
             return Err(e);
         }
-        self.may_be_in_transaction = true;
         Ok(())
-    }
-
-    fn commit(&mut self) -> sqlx::Result<()> {
-        self.execute_batch("COMMIT")?;
-        self.may_be_in_transaction = false;
-        Ok(())
-    }
-
-    /// Ends an open transaction; "no transaction is active" counts as done.
-    fn rollback(&mut self) {
-        if self.connection.is_some() {
-            let _ = self.execute_batch("ROLLBACK");
-        }
-        self.may_be_in_transaction = false;
     }
 }
 
@@ -200,7 +178,8 @@ impl WriteTx {
         match self.0 {
             Inner::Pooled(Conn::Transaction(tx)) => tx.commit().await,
             Inner::Pooled(_) => unreachable!("begun as a transaction"),
-            Inner::Writer(mut tx) => tx.0.commit(),
+            // A COMMIT that fails leaves the transaction open: the drop rolls it back.
+            Inner::Writer(tx) => tx.0.sqlite().execute_batch("COMMIT"),
         }
     }
 }
@@ -210,10 +189,12 @@ struct WriterTx(OwnedMutexGuard<Writer>);
 
 impl Drop for WriterTx {
     fn drop(&mut self) {
-        // Not committed: rolled back now, in this turn, so that neither SQLite's write lock
-        // nor the half-done writes outlive it.
-        if self.0.may_be_in_transaction {
-            self.0.rollback();
+        // Not committed (or COMMIT failed): rolled back now, in this turn, so that neither
+        // SQLite's write lock nor the half-done writes outlive it. SQLite itself says whether
+        // a transaction is still open.
+        let writer = self.0.sqlite();
+        if writer.in_transaction() {
+            let _ = writer.execute_batch("ROLLBACK");
         }
     }
 }
@@ -342,13 +323,13 @@ mod sqlite_writer {
         first.commit().await.unwrap();
 
         for n in 0..10 {
-            // Cancelled with BEGIN sent: the transaction it opens is left to the next turn.
+            // Cancelled at BEGIN: whatever it opened is rolled back as it is dropped.
             poll_once_and_drop(gate.begin(&db));
             let mut next = gate.begin(&db).await.expect("the next writer begins");
             insert(&mut next, &format!("gate-after-begin-{n}")).await.unwrap();
             next.commit().await.unwrap();
 
-            // Cancelled with COMMIT sent.
+            // Cancelled at COMMIT.
             let mut cancelled = gate.begin(&db).await.unwrap();
             insert(&mut cancelled, &format!("gate-cancelled-{n}")).await.unwrap();
             poll_once_and_drop(cancelled.commit());
