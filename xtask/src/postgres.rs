@@ -67,6 +67,13 @@ impl Postgres {
         Ok(format!("{}/{name}", self.server_url))
     }
 
+    /// pgbench, the server's own load generator, as a client of this server.
+    pub fn pgbench(&self) -> Command {
+        let mut command = cmd(self.bin.join("pgbench"));
+        command.current_dir(&self.dir);
+        command
+    }
+
     /// One of the server's programs, run as the cluster's owner.
     fn tool(&self, name: &str) -> Command {
         let program = self.bin.join(name);

@@ -188,6 +188,16 @@ fn spawn_wrk(
         .context("cannot start wrk")
 }
 
+/// Requests/s of the bare health handler, every API figure's baseline.
+pub fn health_rps(server: &TestServer, seconds: u32) -> anyhow::Result<f64> {
+    let out = cmd("wrk")
+        .args(["-t1", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency"])
+        .arg(format!("{}/api/v1/health", server.url()))
+        .output()
+        .context("cannot start wrk")?;
+    Ok(parse(&String::from_utf8_lossy(&out.stdout))?.rps)
+}
+
 fn wrk(server: &TestServer, script: &PathBuf, seconds: u32) -> anyhow::Result<Run> {
     let out = spawn_wrk(server, script, seconds, CONNECTIONS)?.wait_with_output()?;
     parse(&String::from_utf8_lossy(&out.stdout))

@@ -6,6 +6,7 @@
 //! regression against `bench/budget.json`, the figures this code last reached, so a lost index
 //! or a doubled bundle fails CI while goals not yet met are reported, not hidden.
 
+mod ceiling;
 mod export;
 mod lighthouse;
 mod load;
@@ -100,6 +101,8 @@ fn on_postgres(dist: &std::path::Path, effort: Effort) -> anyhow::Result<Vec<Row
     let server =
         TestServer::start_on("bench-pg", "release", dist, &[("DATABASE_URL", &database_url)])?;
     rows.extend(load::api(&server, effort)?.into_iter().map(|row| row.on_postgres("")));
+    step("measuring PostgreSQL's own ceiling (pgbench, 64 clients)");
+    rows.extend(ceiling::postgres(&postgres, &server, effort)?);
     drop(server);
     for replicas in [1, 2] {
         step(&format!(
