@@ -29,7 +29,9 @@ use crate::{
     grace,
     openapi::Refusals,
     state::AppState,
-    store::{self, accounts::AccountRow, audit::Event, codes::CodeRow, deletion::DeletionRow},
+    store::{
+        self, Conn, accounts::AccountRow, audit::Event, codes::CodeRow, deletion::DeletionRow,
+    },
 };
 
 /// `GET /deletion`.
@@ -44,7 +46,7 @@ pub async fn state(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    Ok(Json(Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state)))
+    Ok(Json(Snapshot::read(&state, &session.account_id, &session.account).await?.render(&state)))
 }
 
 /// `POST /deletion`: the person read "Before you go" and chose to continue.
@@ -59,18 +61,17 @@ pub async fn start(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> AppResult<Json<DeletionState>> {
-    let before =
-        Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state);
+    let (account, now) = (&session.account_id, state.clock.unix());
+    let mut tx = state.begin_write().await?;
+    let before = Snapshot::load(&mut tx, now, account, &session.account).await?.render(&state);
     if before.status != DeletionStatus::None {
         return Ok(Json(before));
     }
-    let now = state.clock.unix();
-    let mut tx = state.begin_write().await?;
-    store::deletion::start(&mut *tx, &session.account_id, &random_id(), now).await?;
-    store::audit::record(&mut *tx, now, Some(&session.account_id), Event::DeletionStarted, None)
-        .await?;
+    store::deletion::start(&mut *tx, account, &random_id(), now).await?;
+    store::audit::record(&mut *tx, now, Some(account), Event::DeletionStarted, None).await?;
+    let after = Snapshot::load(&mut tx, now, account, &session.account).await?.render(&state);
     tx.commit().await?;
-    Ok(Json(Snapshot::load(&state, &session.account_id, &session.account).await?.render(&state)))
+    Ok(Json(after))
 }
 
 /// `PUT /deletion/acknowledgements`: the checklist's ticks.
@@ -87,8 +88,6 @@ pub async fn acknowledgements(
     session: CurrentSession,
     AppJson(request): AppJson<Acknowledgements>,
 ) -> AppResult<Json<DeletionState>> {
-    let before = Snapshot::load(&state, &session.account_id, &session.account).await?;
-    require_step(&before.render(&state), WizardStep::Checklist)?;
     let ticks = Ticks {
         balance_forfeit: request.balance_forfeit,
         purchases_erased: request.purchases_erased,
@@ -97,6 +96,8 @@ pub async fn acknowledgements(
     let now = state.clock.unix();
     let account = &session.account_id;
     let mut tx = state.begin_write().await?;
+    let before = Snapshot::load(&mut tx, now, account, &session.account).await?;
+    require_step(&before.render(&state), WizardStep::Checklist)?;
     store::deletion::set_ticks(&mut *tx, account, &ticks, now).await?;
     store::audit::record(&mut *tx, now, Some(account), Event::DeletionAcknowledged, None).await?;
     tx.commit().await?;
@@ -117,11 +118,11 @@ pub async fn terms(
     session: CurrentSession,
     AppJson(request): AppJson<TermsRequest>,
 ) -> AppResult<Json<DeletionState>> {
-    let before = Snapshot::load(&state, &session.account_id, &session.account).await?;
-    require_step(&before.render(&state), WizardStep::Terms)?;
     let now = state.clock.unix();
     let account = &session.account_id;
     let mut tx = state.begin_write().await?;
+    let before = Snapshot::load(&mut tx, now, account, &session.account).await?;
+    require_step(&before.render(&state), WizardStep::Terms)?;
     store::deletion::set_terms(&mut *tx, account, request.accepted, now).await?;
     if request.accepted {
         store::audit::record(&mut *tx, now, Some(account), Event::DeletionTermsAccepted, None)
@@ -195,7 +196,7 @@ pub async fn abandon(
 pub async fn current(state: &AppState, account: &AccountId) -> AppResult<DeletionState> {
     let account_row =
         store::accounts::find(&state.db, account).await?.ok_or(AppError::Unauthenticated)?;
-    Ok(Snapshot::load(state, account, &account_row).await?.render(state))
+    Ok(Snapshot::read(state, account, &account_row).await?.render(state))
 }
 
 /// Everything the close-account state is computed from, read at one moment. A step that
@@ -212,27 +213,40 @@ pub struct Snapshot<'a> {
 }
 
 impl<'a> Snapshot<'a> {
-    /// `account` is the row of `id`, as the session or the caller already read it.
-    pub async fn load(
+    /// Reads the snapshot through a reader connection. `account` is the row of `id`, as the
+    /// session or the caller already read it.
+    pub async fn read(
         state: &AppState,
         id: &AccountId,
         account: &'a AccountRow,
     ) -> AppResult<Self> {
-        let now = state.clock.unix();
-        // One connection for the three reads: taking one from the pool and handing it back
-        // costs more than a point read.
+        // One connection for the three reads: taking one and handing it back costs more than
+        // a point read.
         let mut db = state.db.reader().await?;
-        let (request, code) = match store::deletion::find_with_latest_code(&mut db, id).await? {
+        Self::load(&mut db, state.clock.unix(), id, account).await
+    }
+
+    /// Reads the snapshot on `db`. A step reads it inside its write transaction, so the check
+    /// of the steps before it and its own write see the same state; on SQLite that is the
+    /// writer's connection, whose page cache no other connection's writes invalidate, inside
+    /// a transaction that is usually open already (`store::write_gate`).
+    pub async fn load(
+        db: &mut Conn,
+        now: i64,
+        id: &AccountId,
+        account: &'a AccountRow,
+    ) -> AppResult<Self> {
+        let (request, code) = match store::deletion::find_with_latest_code(&mut *db, id).await? {
             Some((request, code)) => {
                 (Some(request.clone()), code.filter(|c| c.request_id == request.request_id))
             }
             None => (None, None),
         };
         let sent_last_hour = match &code {
-            Some(_) => store::codes::sent_since(&mut db, id, now - 3_600).await?,
+            Some(_) => store::codes::sent_since(&mut *db, id, now - 3_600).await?,
             None => (0, None),
         };
-        let facts = store::inventory::checklist_facts(&mut db, id, now).await?;
+        let facts = store::inventory::checklist_facts(&mut *db, id, now).await?;
         Ok(Self { account, request, code, sent_last_hour, facts, now })
     }
 
