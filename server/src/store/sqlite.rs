@@ -16,7 +16,7 @@
 use std::{
     borrow::Cow,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
+    sync::{Arc, LazyLock, Mutex, RwLock},
     time::Duration,
 };
 
@@ -263,29 +263,19 @@ fn run<'q>(
         })?;
         statement.raw_bind_parameter(index, Argument(value))?;
     }
-    let names: Vec<UStr> = statement.column_names().into_iter().map(UStr::new).collect();
-    let column_names: Arc<sqlx_core::HashMap<UStr, usize>> =
-        Arc::new(names.iter().cloned().enumerate().map(|(i, name)| (name, i)).collect());
-    let columns: Vec<AnyColumn> = names
-        .into_iter()
-        .enumerate()
-        .map(|(ordinal, name)| AnyColumn {
-            ordinal,
-            name,
-            type_info: AnyTypeInfo { kind: AnyTypeInfoKind::Null },
-        })
-        .collect();
+    let shape = (statement.column_count() > 0).then(|| Shape::of(&statement, query.sql()));
     let read_only = statement.readonly();
     let mut steps = Vec::new();
     let mut rows = statement.raw_query();
     while let Some(row) = rows.next()? {
-        let mut values = Vec::with_capacity(columns.len());
-        for i in 0..columns.len() {
+        let shape = shape.as_deref().expect("a statement that yields rows has columns");
+        let mut values = Vec::with_capacity(shape.columns.len());
+        for i in 0..shape.columns.len() {
             values.push(AnyValue { kind: value_of(row.get_ref(i)?)? });
         }
         steps.push(Either::Right(AnyRow {
-            column_names: column_names.clone(),
-            columns: columns.clone(),
+            column_names: shape.column_names.clone(),
+            columns: shape.columns.clone(),
             values,
         }));
     }
@@ -296,6 +286,48 @@ fn run<'q>(
         last_insert_id: Some(connection.last_insert_rowid()),
     }));
     Ok(steps)
+}
+
+/// A statement's columns as sqlx's rows carry them: the same for every row and every run of
+/// the same text, so they are built once per text (a few allocations per column, and a map of
+/// names, that every read otherwise paid again).
+#[derive(Debug)]
+struct Shape {
+    column_names: Arc<sqlx_core::HashMap<UStr, usize>>,
+    columns: Vec<AnyColumn>,
+}
+
+/// Distinct statement texts whose shapes are kept: the store's queries number well under
+/// this; a text built with a varying list (many placeholders) past it is shaped every time.
+const SHAPES_KEPT: usize = 512;
+
+static SHAPES: LazyLock<RwLock<sqlx_core::HashMap<Box<str>, Arc<Shape>>>> =
+    LazyLock::new(RwLock::default);
+
+impl Shape {
+    fn of(statement: &rusqlite::Statement<'_>, sql: &str) -> Arc<Self> {
+        let read = |shapes: &sqlx_core::HashMap<Box<str>, Arc<Shape>>| shapes.get(sql).cloned();
+        if let Some(shape) = read(&SHAPES.read().unwrap_or_else(|e| e.into_inner())) {
+            return shape;
+        }
+        let names: Vec<UStr> = statement.column_names().into_iter().map(UStr::new).collect();
+        let column_names = names.iter().cloned().enumerate().map(|(i, name)| (name, i)).collect();
+        let columns = names
+            .into_iter()
+            .enumerate()
+            .map(|(ordinal, name)| AnyColumn {
+                ordinal,
+                name,
+                type_info: AnyTypeInfo { kind: AnyTypeInfoKind::Null },
+            })
+            .collect();
+        let shape = Arc::new(Self { column_names: Arc::new(column_names), columns });
+        let mut shapes = SHAPES.write().unwrap_or_else(|e| e.into_inner());
+        if shapes.len() < SHAPES_KEPT {
+            shapes.insert(sql.into(), shape.clone());
+        }
+        shape
+    }
 }
 
 /// Which bound value a parameter takes: `$n` and `?n` name theirs (as sqlx's own SQLite
