@@ -220,9 +220,9 @@ impl<'a> Snapshot<'a> {
         id: &AccountId,
         account: &'a AccountRow,
     ) -> AppResult<Self> {
-        // One connection for the three reads: taking one and handing it back costs more than
-        // a point read.
-        let mut db = state.db.reader().await?;
+        // One connection for the three reads, at one moment: taking one and handing it back
+        // costs more than a point read, and so does each read's own lock of the log.
+        let mut db = state.db.reader_at_one_moment().await?;
         Self::load(&mut db, state.clock.unix(), id, account).await
     }
 
