@@ -4,7 +4,7 @@
 //! it sends, so these rows bound the PostgreSQL rows from above: a read needs at least three
 //! statements (session, then what it reads), a write at least the five of simple-update.
 
-use super::{Effort, Row, load, percentile};
+use super::{Effort, Row, interleaved, load, percentile};
 use crate::{postgres::Postgres, server::TestServer};
 
 const CLIENTS: &str = "64";
@@ -27,23 +27,12 @@ pub fn postgres(
     let init = postgres.pgbench().args(["-i", "-q", "-s", SCALE]).arg(&database).output()?;
     anyhow::ensure!(init.status.success(), "pgbench -i: {}", String::from_utf8_lossy(&init.stderr));
 
-    let (mut health, mut select, mut update) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..effort.rounds {
-        let mut order = [0, 1, 2];
-        order.rotate_left(round % 3);
-        for which in order {
-            match which {
-                0 => health.push(load::health_rps(server, effort.seconds)?),
-                1 => select.push(pgbench(postgres, &database, "--select-only", effort.seconds)?),
-                _ => update.push(pgbench(
-                    postgres,
-                    &database,
-                    "--skip-some-updates",
-                    effort.seconds,
-                )?),
-            }
-        }
-    }
+    let (health, select, update) = interleaved(
+        effort.rounds,
+        || load::health_rps(server, effort.seconds),
+        || pgbench(postgres, &database, "--select-only", effort.seconds),
+        || pgbench(postgres, &database, "--skip-some-updates", effort.seconds),
+    )?;
     let base = percentile(&health, 50.0);
     let median = |runs: &[Run], f: fn(&Run) -> f64| {
         percentile(&runs.iter().map(f).collect::<Vec<_>>(), 50.0)

@@ -5,7 +5,7 @@ use std::{fs, path::PathBuf, process::Child, thread, time::Duration};
 
 use anyhow::{Context, bail};
 
-use super::{Effort, Row, percentile};
+use super::{Effort, Row, interleaved, percentile};
 use crate::{
     process::cmd,
     root,
@@ -34,19 +34,12 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
     anyhow::ensure!(start.status == 200, "starting a deletion request: {}", start.status);
 
     let scripts = Scripts::write(&cookie)?;
-    let (mut health, mut reads, mut writes) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..effort.rounds {
-        // Interleaved, and in a different order each round, so drift hits all three alike.
-        let mut order = [0, 1, 2];
-        order.rotate_left(round % 3);
-        for which in order {
-            match which {
-                0 => health.push(wrk(server, &scripts.health, effort.seconds)?),
-                1 => reads.push(wrk(server, &scripts.reads, effort.seconds)?),
-                _ => writes.push(wrk(server, &scripts.writes, effort.seconds)?),
-            }
-        }
-    }
+    let (health, reads, writes) = interleaved(
+        effort.rounds,
+        || wrk(server, &scripts.health, effort.seconds),
+        || wrk(server, &scripts.reads, effort.seconds),
+        || wrk(server, &scripts.writes, effort.seconds),
+    )?;
     let without = wrk(server, &scripts.me, effort.seconds)?;
     let sign_ins = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, "4")?;
     thread::sleep(Duration::from_millis(500));

@@ -206,6 +206,29 @@ fn browser_bench<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&out.stdout).with_context(|| format!("{script} output"))
 }
 
+/// Three measurements `rounds` times each, interleaved and in a different order every round,
+/// so that drift in the machine's load hits all three alike.
+pub fn interleaved<A, B, C>(
+    rounds: usize,
+    mut a: impl FnMut() -> anyhow::Result<A>,
+    mut b: impl FnMut() -> anyhow::Result<B>,
+    mut c: impl FnMut() -> anyhow::Result<C>,
+) -> anyhow::Result<(Vec<A>, Vec<B>, Vec<C>)> {
+    let (mut xs, mut ys, mut zs) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let mut order = [0, 1, 2];
+        order.rotate_left(round % 3);
+        for which in order {
+            match which {
+                0 => xs.push(a()?),
+                1 => ys.push(b()?),
+                _ => zs.push(c()?),
+            }
+        }
+    }
+    Ok((xs, ys, zs))
+}
+
 /// Median and the `p`-th percentile (0–100) of `values`.
 pub fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();
