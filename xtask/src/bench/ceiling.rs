@@ -1,8 +1,9 @@
 //! What PostgreSQL itself can do on this machine: pgbench's built-in transactions with the
 //! same 64 clients and one load thread as our wrk runs, interleaved with the health handler
 //! that every API figure is a ratio to. No request of ours can be cheaper than the statements
-//! it sends, so these rows bound the PostgreSQL rows from above: a read needs at least three
-//! statements (session, then what it reads), a write at least the five of simple-update.
+//! it sends, so these rows bound the PostgreSQL rows from above: a read needs at least two
+//! statements (the session, then what it reads), a write at least as many as simple-update's
+//! five (the session and the step's state, BEGIN, the update, the audit row, COMMIT).
 
 use super::{Effort, Row, interleaved, load, percentile};
 use crate::{postgres::Postgres, server::TestServer};

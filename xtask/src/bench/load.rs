@@ -126,19 +126,12 @@ struct Scripts {
 
 impl Scripts {
     fn write(cookie: &str) -> anyhow::Result<Self> {
-        let dir = root().join("target/bench/wrk");
-        fs::create_dir_all(&dir)?;
         let auth = format!("wrk.headers[\"Cookie\"] = \"{cookie}\"\n");
         let json = "wrk.headers[\"Content-Type\"] = \"application/json\"\n\
                     wrk.headers[\"X-Requested-With\"] = \"farewell\"\n";
-        let file = |name: &str, body: String| -> anyhow::Result<PathBuf> {
-            let path = dir.join(name);
-            fs::write(&path, body)?;
-            Ok(path)
-        };
         Ok(Self {
-            health: file("health.lua", "wrk.path = \"/api/v1/health\"\n".into())?,
-            reads: file(
+            health: health_script()?,
+            reads: script(
                 "reads.lua",
                 format!(
                     "{auth}local paths = {{\"/api/v1/me\", \"/api/v1/deletion\", \"/api/v1/inventory\"}}\n\
@@ -146,7 +139,7 @@ impl Scripts {
                      request = function()\n  i = i % 3 + 1\n  return wrk.format(\"GET\", paths[i])\nend\n"
                 ),
             )?,
-            writes: file(
+            writes: script(
                 "writes.lua",
                 format!(
                     "{auth}{json}local bodies = {{'{}', '{}'}}\nlocal i = 0\n\
@@ -155,8 +148,8 @@ impl Scripts {
                     TICKS[0], TICKS[1]
                 ),
             )?,
-            me: file("me.lua", format!("{auth}wrk.path = \"/api/v1/me\"\n"))?,
-            sign_in: file(
+            me: script("me.lua", format!("{auth}wrk.path = \"/api/v1/me\"\n"))?,
+            sign_in: script(
                 "sign_in.lua",
                 format!(
                     "{json}wrk.method = \"POST\"\nwrk.path = \"/api/v1/session\"\nwrk.body = '{LOGIN}'\n"
@@ -181,14 +174,23 @@ fn spawn_wrk(
         .context("cannot start wrk")
 }
 
+/// Writes one wrk Lua script under `target/bench/wrk`; its path.
+fn script(name: &str, body: String) -> anyhow::Result<PathBuf> {
+    let dir = root().join("target/bench/wrk");
+    fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    fs::write(&path, body)?;
+    Ok(path)
+}
+
+/// The bare health handler's script: no session, so it needs no sign-in.
+fn health_script() -> anyhow::Result<PathBuf> {
+    script("health.lua", "wrk.path = \"/api/v1/health\"\n".into())
+}
+
 /// Requests/s of the bare health handler, every API figure's baseline.
 pub fn health_rps(server: &TestServer, seconds: u32) -> anyhow::Result<f64> {
-    let out = cmd("wrk")
-        .args(["-t1", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency"])
-        .arg(format!("{}/api/v1/health", server.url()))
-        .output()
-        .context("cannot start wrk")?;
-    Ok(parse(&String::from_utf8_lossy(&out.stdout))?.rps)
+    Ok(wrk(server, &health_script()?, seconds)?.rps)
 }
 
 fn wrk(server: &TestServer, script: &PathBuf, seconds: u32) -> anyhow::Result<Run> {
