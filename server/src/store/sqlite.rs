@@ -311,9 +311,8 @@ static SHAPES: LazyLock<RwLock<sqlx_core::HashMap<Box<str>, Arc<Shape>>>> =
 
 impl Shape {
     fn of(statement: &rusqlite::Statement<'_>, sql: &str) -> Arc<Self> {
-        let read = |shapes: &sqlx_core::HashMap<Box<str>, Arc<Shape>>| shapes.get(sql).cloned();
-        if let Some(shape) = read(&SHAPES.read().unwrap_or_else(|e| e.into_inner())) {
-            return shape;
+        if let Some(shape) = SHAPES.read().unwrap_or_else(|e| e.into_inner()).get(sql) {
+            return shape.clone();
         }
         let names: Vec<UStr> = statement.column_names().into_iter().map(UStr::new).collect();
         let column_names = names.iter().cloned().enumerate().map(|(i, name)| (name, i)).collect();
