@@ -166,6 +166,19 @@ pub async fn record_counts(
     query.fetch_all(db).await
 }
 
+/// `WHERE` for up to `$1` rows of `table` that belong to the accounts bound from `$2` on.
+///
+/// The account condition is said twice on purpose: with it only inside the subquery,
+/// PostgreSQL's planner joins the batch's ids against a sequential scan of the whole table
+/// (23 ms for 500 of 60,000 photos, against 1.8 ms this way); SQLite plans both the same.
+fn batch_of(table: &str, accounts: usize) -> String {
+    let list = params(2, accounts);
+    format!(
+        "WHERE account_id IN ({list})
+           AND id IN (SELECT id FROM {table} WHERE account_id IN ({list}) LIMIT $1)"
+    )
+}
+
 /// Deletes up to `limit` rows of `accounts` from `table`; returns how many went.
 pub async fn delete_batch(
     db: impl sqlx::AnyExecutor<'_>,
@@ -174,11 +187,7 @@ pub async fn delete_batch(
     limit: i64,
 ) -> sqlx::Result<u64> {
     assert!(DELETED_TABLES.contains(&table), "{table} is not purged row by row");
-    let sql = format!(
-        "DELETE FROM {table} WHERE id IN
-             (SELECT id FROM {table} WHERE account_id IN ({}) LIMIT $1)",
-        params(2, accounts.len())
-    );
+    let sql = format!("DELETE FROM {table} {}", batch_of(table, accounts.len()));
     let mut query = sqlx::query(&sql).bind(limit);
     for account in accounts {
         query = query.bind(account.as_str());
@@ -193,9 +202,8 @@ pub async fn anonymize_posts_batch(
     limit: i64,
 ) -> sqlx::Result<u64> {
     let sql = format!(
-        "UPDATE forum_posts SET author_name = 'Former member', account_id = NULL
-         WHERE id IN (SELECT id FROM forum_posts WHERE account_id IN ({}) LIMIT $1)",
-        params(2, accounts.len())
+        "UPDATE forum_posts SET author_name = 'Former member', account_id = NULL {}",
+        batch_of("forum_posts", accounts.len())
     );
     let mut query = sqlx::query(&sql).bind(limit);
     for account in accounts {
