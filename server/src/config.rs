@@ -1,12 +1,15 @@
 //! Configuration read from the environment (SPEC §3), validated once at start.
 
-use std::{net::IpAddr, path::PathBuf, time::Duration};
+use std::{net::IpAddr, num::NonZeroU32, path::PathBuf, time::Duration};
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: IpAddr,
     pub port: u16,
     pub database_url: String,
+    /// At most this many connections to PostgreSQL (`DATABASE_MAX_CONNECTIONS`); default
+    /// `store::default_postgres_connections`.
+    pub postgres_connections: Option<NonZeroU32>,
     /// Dev mode: seeds demo data into an empty database and exposes the dev outbox.
     pub dev: bool,
     /// How long a closed account waits before it is purged.
@@ -59,6 +62,12 @@ impl Config {
             port,
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/farewell.db".to_owned()),
+            postgres_connections: lookup("DATABASE_MAX_CONNECTIONS")
+                .map(|v| {
+                    v.parse()
+                        .map_err(|e| invalid("DATABASE_MAX_CONNECTIONS", format!("`{v}`: {e}")))
+                })
+                .transpose()?,
             dev: lookup("FAREWELL_DEV").is_some_and(|v| v == "1" || v == "true"),
             grace,
             smtp_url: lookup("SMTP_URL").filter(|v| !v.is_empty()),
@@ -139,6 +148,19 @@ mod tests {
         let config = Config::from_lookup(lookup("127.0.0.1, ::1")).unwrap();
         assert_eq!(config.trusted_proxies.len(), 2);
         assert!(Config::from_lookup(lookup("127.0.0.1, proxy.internal")).is_err());
+    }
+
+    #[test]
+    fn connections_are_a_positive_number_or_the_server_does_not_start() {
+        let lookup = |value: &'static str| {
+            move |name: &str| (name == "DATABASE_MAX_CONNECTIONS").then(|| value.to_owned())
+        };
+        let config = Config::from_lookup(lookup("12")).unwrap();
+        assert_eq!(config.postgres_connections.map(NonZeroU32::get), Some(12));
+        for bad in ["0", "-1", "many", ""] {
+            assert!(Config::from_lookup(lookup(bad)).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(Config::from_lookup(|_| None).unwrap().postgres_connections, None);
     }
 
     #[test]

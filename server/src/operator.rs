@@ -28,7 +28,7 @@ pub async fn audit(args: &[String], config: &Config) -> anyhow::Result<()> {
             other => bail!("unknown option {other}\n\n{USAGE}"),
         }
     }
-    let db = store::connect(&config.database_url).await?;
+    let db = store::connect_with(&config.database_url, config.postgres_connections).await?;
     let from = OffsetDateTime::now_utc().unix_timestamp() - since.as_secs() as i64;
     for entry in store::audit::since(&db, from, account.as_deref()).await? {
         let line = json!({

@@ -22,7 +22,7 @@ pub struct Application {
 impl Application {
     /// Opens the database, seeds demo data in dev mode, and binds the port (0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = store::connect(&config.database_url).await?;
+        let db = store::connect_with(&config.database_url, config.postgres_connections).await?;
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address)
             .await
