@@ -40,15 +40,21 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
         || wrk(server, &scripts.reads, effort.seconds),
         || wrk(server, &scripts.writes, effort.seconds),
     )?;
-    let without = wrk(server, &scripts.me, effort.seconds)?;
-    let sign_ins = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, "4")?;
-    thread::sleep(Duration::from_millis(500));
-    let with = wrk(server, &scripts.me, effort.seconds)?;
-    let sign_ins = parse(&String::from_utf8_lossy(&sign_ins.wait_with_output()?.stdout))?;
+    // `/me` without and beside sign-ins, in turn, as many rounds as the rest.
+    let (mut without, mut with, mut sign_ins) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..effort.rounds {
+        without.push(wrk(server, &scripts.me, effort.seconds)?);
+        let hashing = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, "4")?;
+        thread::sleep(Duration::from_millis(500));
+        with.push(wrk(server, &scripts.me, effort.seconds)?);
+        sign_ins.push(parse(&String::from_utf8_lossy(&hashing.wait_with_output()?.stdout))?);
+    }
 
     let median = |runs: &[Run], f: fn(&Run) -> f64| {
         percentile(&runs.iter().map(f).collect::<Vec<_>>(), 50.0)
     };
+    let sign_in_rps = median(&sign_ins, |r| r.rps);
+    let (without_p99, with_p99) = (median(&without, |r| r.p99_ms), median(&with, |r| r.p99_ms));
     let (base_rps, base_p99) = (median(&health, |r| r.rps), median(&health, |r| r.p99_ms));
     let (read_rps, read_p99) = (median(&reads, |r| r.rps), median(&reads, |r| r.p99_ms));
     let (write_rps, write_p99) = (median(&writes, |r| r.rps), median(&writes, |r| r.p99_ms));
@@ -92,12 +98,12 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
         ),
         Row::ratio(
             "sign_in_pressure",
-            &format!("/me p99 while {:.0} sign-ins/s run", sign_ins.rps),
-            ms(without.p99_ms),
-            ms(with.p99_ms),
-            with.p99_ms / without.p99_ms,
+            &format!("/me p99 while {sign_in_rps:.0} sign-ins/s run"),
+            ms(without_p99),
+            ms(with_p99),
+            with_p99 / without_p99,
             "≤ 2×",
-            with.p99_ms / without.p99_ms <= 2.0,
+            with_p99 / without_p99 <= 2.0,
         ),
     ])
 }
