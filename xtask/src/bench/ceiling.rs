@@ -3,7 +3,7 @@
 //! that every API figure is a ratio to. No request of ours can be cheaper than the statements
 //! it sends, so these rows bound the PostgreSQL rows from above: a read needs at least two
 //! statements (the session, then what it reads), a write at least as many as simple-update's
-//! five (the session and the step's state, BEGIN, the update, the audit row, COMMIT).
+//! five (six: the session, the step's state, BEGIN, the update, the audit row, COMMIT).
 
 use super::{Effort, Row, interleaved, load, percentile};
 use crate::{postgres::Postgres, server::TestServer};
