@@ -1,9 +1,18 @@
-//! Generates `Strings` from `locales/*.json` so every key is a field: a key missing from a
+//! Generates `Strings` from `locales/*.json` so every key is a method: a key missing from a
 //! language, or a typo in the code, is a compile error rather than a blank on screen.
 
 use std::{collections::BTreeMap, env, fs, path::Path};
 
 const LOCALES: [(&str, &str); 2] = [("EN", "locales/en.json"), ("ZH_CN", "locales/zh-CN.json")];
+
+/// The `Lang` variant of a language's static.
+fn variant(name: &str) -> &'static str {
+    match name {
+        "EN" => "En",
+        "ZH_CN" => "ZhCn",
+        _ => panic!("no Lang variant for {name}"),
+    }
+}
 
 fn main() {
     let mut tables = Vec::new();
@@ -24,25 +33,35 @@ fn main() {
         }
     }
 
+    // One method per key, each choosing between the languages: a string the code never asks
+    // for is dropped from the wasm with its method, so the sign-in page's own small app
+    // carries only the strings it shows (a struct of fields would keep them all).
     let mut out = String::from(
-        "/// Every user-visible string, one field per key of `locales/*.json`.\n\
-         #[derive(Debug)]\npub struct Strings {\n",
+        "/// Every user-visible string, one method per key of `locales/*.json`.\n\
+         #[derive(Debug)]\npub struct Strings {\n    lang: Lang,\n}\n\n\
+         pub static EN: Strings = Strings { lang: Lang::En };\n\
+         pub static ZH_CN: Strings = Strings { lang: Lang::ZhCn };\n\n\
+         impl Strings {\n",
     );
     for key in reference.keys() {
         assert!(
             key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
             "locale key `{key}` must be snake_case"
         );
-        out.push_str(&format!("    pub {key}: &'static str,\n"));
-    }
-    out.push_str("}\n\n");
-    for (name, _, table) in &tables {
-        out.push_str(&format!("pub static {name}: Strings = Strings {{\n"));
-        for (key, value) in table {
-            out.push_str(&format!("    {key}: {value:?},\n"));
+        out.push_str(&format!(
+            "    pub fn {key}(&self) -> &'static str {{\n        match self.lang {{\n"
+        ));
+        for (name, _, table) in &tables {
+            out.push_str(&format!("            Lang::{} => {:?},\n", variant(name), table[key]));
         }
-        out.push_str("};\n\n");
+        out.push_str("        }\n    }\n\n");
     }
+    // Every (key, text) of a language, for the tests that compare the languages.
+    out.push_str("    #[cfg(test)]\n    pub fn entries(&self) -> Vec<(&'static str, &'static str)> {\n        vec![\n");
+    for key in reference.keys() {
+        out.push_str(&format!("            ({key:?}, self.{key}()),\n"));
+    }
+    out.push_str("        ]\n    }\n}\n\n");
     let keys: Vec<String> = reference.keys().map(|k| format!("{k:?}")).collect();
     out.push_str(&format!("pub const KEYS: &[&str] = &[{}];\n", keys.join(", ")));
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("strings.rs");

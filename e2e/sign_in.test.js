@@ -59,6 +59,33 @@ test('a first visit to sign-in logs no error, not even a refused request', async
   await page.context().close();
 });
 
+test('a first visit to sign-in loads only the sign-in app, and signing in opens the whole app', async () => {
+  const page = await openPage(browser);
+  const wasm = [];
+  page.on('response', (r) => {
+    const name = new URL(r.url()).pathname;
+    if (name.endsWith('.wasm')) wasm.push(name.replace(/-[0-9a-f]+_bg\.wasm$/, ''));
+  });
+  await page.goto(`${BASE_URL}/signin`);
+  await heading(page, 'Sign in');
+  assert.deepEqual(wasm, ['/signin'], 'only the sign-in page\'s own app');
+  // A language chosen before signing in carries over.
+  await page.getByRole('button', { name: '简体中文' }).click();
+  await heading(page, '登录');
+  await page.getByLabel('邮箱或手机号').fill(DEMO.email);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await heading(page, '个人信息');
+  assert.deepEqual(wasm, ['/signin', '/farewell']);
+  assert.equal(new URL(page.url()).pathname, '/account');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  // Back returns to sign-in, which, signed in, goes on to the account again.
+  await page.goBack();
+  await heading(page, '个人信息');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('signing in with the phone number works too', async () => {
   const page = await openPage(browser);
   await signIn(page, DEMO.phone);

@@ -4,6 +4,7 @@ use farewell_api::Confirmation;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
+    hooks::{use_location, use_navigate, use_query_map},
     path,
 };
 
@@ -32,10 +33,10 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <Layout>
+            <RoutedLayout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path=Page::PersonalInfo.path() /> } />
-                    <Route path=path!("/signin") view=SignIn />
+                    <Route path=path!("/signin") view=RoutedSignIn />
                     <Route path=path!("/account") view=|| view! { <RequireSignIn><PersonalInfo /></RequireSignIn> } />
                     <Route path=path!("/account/devices") view=|| view! { <RequireSignIn><Devices /></RequireSignIn> } />
                     <Route path=path!("/account/data") view=|| view! { <RequireSignIn><PrivacyData /></RequireSignIn> } />
@@ -45,8 +46,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cancel/:token") view=CancelLink />
                     <Route path=path!("/signout") view=|| view! { <RequireSignIn><SignOut /></RequireSignIn> } />
                 </Routes>
-            </Layout>
+            </RoutedLayout>
         </Router>
+    }
+}
+
+/// The frame, told where the person is by the router.
+#[component]
+fn RoutedLayout(children: Children) -> impl IntoView {
+    let pathname = use_location().pathname;
+    view! { <Layout pathname=pathname>{children()}</Layout> }
+}
+
+/// Sign-in inside the whole app: its query and the way onward go through the router.
+#[component]
+fn RoutedSignIn() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let signed_out_notice = query.with_untracked(|q| q.get("signed_out").is_some());
+    view! {
+        <SignIn
+            next=Signal::derive(move || query.with(|q| q.get("next")))
+            signed_out_notice=signed_out_notice
+            go=Callback::new(move |path: String| navigate(&path, Default::default()))
+        />
     }
 }
 

@@ -152,23 +152,26 @@ mod tests {
     fn both_languages_have_every_string_and_none_is_empty() {
         // Missing keys fail the build (build.rs); an empty translation would fail silently.
         for lang in Lang::ALL {
-            let strings = format!("{:?}", lang.strings());
-            assert!(!strings.contains(": \"\""), "{lang:?} has an empty string");
+            for (key, text) in lang.strings().entries() {
+                assert!(!text.trim().is_empty(), "{lang:?} has no text for {key}");
+            }
         }
     }
 
     #[test]
     fn placeholders_match_between_languages() {
-        let en = format!("{EN:?}");
-        let zh = format!("{ZH_CN:?}");
-        for placeholder in
-            ["{n}", "{total}", "{count}", "{date}", "{amount}", "{email}", "{device}"]
-        {
-            assert_eq!(
-                en.matches(placeholder).count(),
-                zh.matches(placeholder).count(),
-                "{placeholder}"
-            );
+        // Every `{name}` of a string, in order of first appearance.
+        let placeholders = |text: &str| {
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect();
+            names.sort();
+            names
+        };
+        for ((key, en), (_, zh)) in EN.entries().into_iter().zip(ZH_CN.entries()) {
+            assert_eq!(placeholders(en), placeholders(zh), "{key}");
         }
     }
 }

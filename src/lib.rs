@@ -8,4 +8,5 @@ pub mod format;
 pub mod i18n;
 pub mod pages;
 pub mod routes;
+pub mod sign_in_app;
 pub mod timing;

@@ -7,7 +7,6 @@ mod common;
 use common::{mount, settle};
 use farewell::pages::sign_in::SignIn;
 use leptos::{prelude::*, task::tick};
-use leptos_router::components::Router;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -27,8 +26,16 @@ fn fake_api(status: u16, body: &str) {
 const INVALID: &str = r#"{"type":"about:blank","title":"The email, phone number or password is incorrect","status":401,"code":"invalid_credentials"}"#;
 
 fn mount_sign_in() -> HtmlElement {
-    mount(|| view! { <Router><SignIn /></Router> })
+    mount_sign_in_then(None, Callback::new(|_: String| {}))
 }
+
+/// The form with `?next=` set to `next`, taking the person onward through `go`.
+fn mount_sign_in_then(next: Option<&str>, go: Callback<String>) -> HtmlElement {
+    let next = next.map(str::to_owned);
+    mount(move || view! { <SignIn next=Signal::stored(next) signed_out_notice=false go=go /> })
+}
+
+const ME: &str = r#"{"account_id":"1876543210","name":"Mei Lin","email_masked":"d***@example.com","phone_masked":null,"region":"US","member_since":"2019-03-14T09:30:00Z","language":"en","state":"active"}"#;
 
 fn by_id<T: JsCast>(id: &str) -> T {
     document().get_element_by_id(id).unwrap().unchecked_into()
@@ -129,4 +136,23 @@ async fn submitting_empty_fields_names_each_missing_field() {
     let login: HtmlInputElement = by_id("login");
     assert_eq!(login.get_attribute("aria-invalid").as_deref(), Some("true"));
     cleanup(container);
+}
+
+#[wasm_bindgen_test]
+async fn once_signed_in_the_person_goes_on_to_next_but_never_off_this_site() {
+    // Every request answers with a session: the form finds the person signed in already.
+    fake_api(200, &format!(r#"{{"me":{ME}}}"#));
+    for (next, expected) in [
+        (Some("/account/close"), "/account/close"),
+        (None, "/account"),
+        (Some("//evil.example"), "/account"),
+        (Some("/signout"), "/account"),
+    ] {
+        let went = RwSignal::new(Vec::<String>::new());
+        let container =
+            mount_sign_in_then(next, Callback::new(move |path| went.update(|w| w.push(path))));
+        settle().await;
+        assert_eq!(went.get_untracked(), [expected], "next = {next:?}");
+        cleanup(container);
+    }
 }

@@ -1,5 +1,6 @@
 //! Serves the built app: hashed assets (brotli/gzip when precompressed) and `index.html` for
-//! every other path, so client-side routes survive a reload.
+//! every other path, so client-side routes survive a reload. A first visit to `/signin` gets
+//! `signin.html`, the sign-in page's own small app, when the build has one.
 
 use std::path::Path;
 
@@ -13,10 +14,15 @@ use tower_http::{
 };
 
 pub fn router(dist: &Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
-    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index);
-    // Asset names carry a content hash, but index.html does not: browsers must revalidate.
-    Router::new().fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
+    let page = |name: &str| ServeFile::new(dist.join(name)).precompressed_br().precompressed_gzip();
+    let files =
+        ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(page("index.html"));
+    let mut router = Router::new();
+    if dist.join("signin.html").is_file() {
+        router = router.route_service("/signin", page("signin.html"));
+    }
+    // Asset names carry a content hash, but the pages' do not: browsers must revalidate.
+    router.fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     ))

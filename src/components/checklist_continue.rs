@@ -16,7 +16,7 @@ pub fn ChecklistContinue(
     let blocked = move || open.get() > 0;
     let reason = move || {
         let n = open.get();
-        (n > 0).then(|| fill(i18n.t().checklist_blocked, &[("count", &n.to_string())]))
+        (n > 0).then(|| fill(i18n.t().checklist_blocked(), &[("count", &n.to_string())]))
     };
     view! {
         <div class="step-actions">
@@ -32,7 +32,7 @@ pub fn ChecklistContinue(
                     }
                 }
             >
-                {tr(|t| t.continue_button)}
+                {tr(|t| t.continue_button())}
             </button>
             <p class="blocked-reason" id="checklist-continue-reason">{reason}</p>
         </div>

@@ -80,7 +80,7 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
             aria-labelledby="error-summary-title"
             hidden=move || errors.get().is_empty()
         >
-            <h2 id="error-summary-title">{tr(|t| t.error_summary_title)}</h2>
+            <h2 id="error-summary-title">{tr(|t| t.error_summary_title())}</h2>
             <ul>{items}</ul>
         </div>
     }

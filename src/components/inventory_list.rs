@@ -18,38 +18,38 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
     let n = |v: u32| format::count(lang, v);
     let row = |label, value| Row { label, value, note: None };
     let apps = if inv.third_party_apps.is_empty() {
-        t.inventory_none.to_owned()
+        t.inventory_none().to_owned()
     } else {
         inv.third_party_apps.join(", ")
     };
     vec![
         row(
-            t.inventory_photos,
+            t.inventory_photos(),
             fill(
-                t.inventory_photos_value,
+                t.inventory_photos_value(),
                 &[("count", &n(inv.photos)), ("size", &format::bytes(lang, inv.photo_bytes))],
             ),
         ),
-        row(t.inventory_contacts, n(inv.contacts)),
-        row(t.inventory_notes, n(inv.notes)),
-        row(t.inventory_messages, n(inv.messages)),
-        row(t.inventory_devices, n(inv.devices)),
+        row(t.inventory_contacts(), n(inv.contacts)),
+        row(t.inventory_notes(), n(inv.notes)),
+        row(t.inventory_messages(), n(inv.messages)),
+        row(t.inventory_devices(), n(inv.devices)),
         row(
-            t.inventory_purchases,
+            t.inventory_purchases(),
             fill(
-                t.inventory_purchases_value,
+                t.inventory_purchases_value(),
                 &[("count", &n(inv.purchases)), ("warranties", &n(inv.active_warranties))],
             ),
         ),
         Row {
-            note: Some(t.inventory_wallet_note),
-            ..row(t.inventory_wallet, format::money(lang, &inv.wallet))
+            note: Some(t.inventory_wallet_note()),
+            ..row(t.inventory_wallet(), format::money(lang, &inv.wallet))
         },
         Row {
-            note: Some(t.inventory_forum_note),
-            ..row(t.inventory_forum_posts, n(inv.forum_posts))
+            note: Some(t.inventory_forum_note()),
+            ..row(t.inventory_forum_posts(), n(inv.forum_posts))
         },
-        Row { note: Some(t.inventory_apps_note), ..row(t.inventory_apps, apps) },
+        Row { note: Some(t.inventory_apps_note()), ..row(t.inventory_apps(), apps) },
     ]
 }
 
@@ -61,7 +61,7 @@ pub fn InventoryList(#[prop(into)] inventory: Signal<Option<Inventory>>) -> impl
         match inventory.get() {
         None => view! {
             <div class="summary-list skeleton" aria-busy="true">
-                <p class="visually-hidden">{i18n.t().loading}</p>
+                <p class="visually-hidden">{i18n.t().loading()}</p>
                 {(0..9).map(|_| view! { <div class="summary-row"><div class="skeleton-line"></div></div> }).collect_view()}
             </div>
         }

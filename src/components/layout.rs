@@ -2,7 +2,6 @@
 //! banner, the account navigation once signed in, and `<main>`.
 
 use leptos::{ev, prelude::*};
-use leptos_router::{components::A, hooks::use_location};
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -12,15 +11,17 @@ use crate::{
     routes::Page,
 };
 
+/// The frame. It is told the current path rather than asking the router, because the sign-in
+/// page's own small app has none; its links are plain ones, which the whole app's router
+/// takes over.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout(#[prop(into)] pathname: Signal<String>, children: Children) -> impl IntoView {
     let auth = use_auth();
-    let location = use_location();
     // While the session is being checked, an account page keeps the place of what a signed-in
     // person sees (nearly everyone who opens one is), so the page does not jump once it is
     // known.
     let expecting_account = move || {
-        location.pathname.with(|path| {
+        pathname.with(|path| {
             path.starts_with(Page::PersonalInfo.path()) && path != Page::Pending.path()
         })
     };
@@ -46,26 +47,30 @@ pub fn Layout(children: Children) -> impl IntoView {
     };
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>
-            {tr(|t| t.skip_to_content)}
+            {tr(|t| t.skip_to_content())}
         </a>
         <header class="topbar">
             <a class="brand" href=Page::PersonalInfo.path()>
                 <Logo />
-                <span>{tr(|t| t.brand)}</span>
+                <span>{tr(|t| t.brand())}</span>
             </a>
             <div class="topbar-actions">
                 <LanguageSwitch />
                 <Show when=move || signed_in.get()>
-                    <A href=Page::SignOut.path() attr:class="topbar-link">
-                        {tr(|t| t.sign_out)}
-                    </A>
+                    <a
+                        href=Page::SignOut.path()
+                        class="topbar-link"
+                        aria-current=move || current(pathname, Page::SignOut)
+                    >
+                        {tr(|t| t.sign_out())}
+                    </a>
                 </Show>
             </div>
         </header>
         <OfflineBanner />
         <div class="shell" class:with-nav=move || with_nav.get()>
             <Show when=move || with_nav.get()>
-                <AccountNav />
+                <AccountNav pathname=pathname />
             </Show>
             <main id="main" tabindex="-1">
                 {children()}
@@ -76,7 +81,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <TimeoutWarning />
         </Show>
         <footer class="footer">
-            <p>{tr(|t| t.footer_note)}</p>
+            <p>{tr(|t| t.footer_note())}</p>
         </footer>
     }
 }
@@ -96,7 +101,7 @@ fn Logo() -> impl IntoView {
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="language-switch" role="group" aria-label=move || i18n.t().language>
+        <div class="language-switch" role="group" aria-label=move || i18n.t().language()>
             {Lang::ALL
                 .into_iter()
                 .map(|lang| {
@@ -121,24 +126,27 @@ fn OfflineBanner() -> impl IntoView {
     let online = use_online();
     view! {
         <div class="offline-banner" role="status" hidden=move || online.get()>
-            <strong>{tr(|t| t.offline_title)}</strong>
+            <strong>{tr(|t| t.offline_title())}</strong>
             " "
-            {tr(|t| t.offline_body)}
+            {tr(|t| t.offline_body())}
         </div>
     }
 }
 
+/// `aria-current` of a link to `page`.
+fn current(pathname: Signal<String>, page: Page) -> Option<&'static str> {
+    pathname.with(|path| path == page.path()).then_some("page")
+}
+
 #[component]
-fn AccountNav() -> impl IntoView {
+fn AccountNav(pathname: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     let link = move |page: Page, label: crate::i18n::Text| {
-        let current = move || location.pathname.get() == page.path();
         view! {
             <li>
                 <a
                     href=page.path()
-                    aria-current=move || current().then_some("page")
+                    aria-current=move || current(pathname, page)
                     class:danger-link=page == Page::CloseAccount
                 >
                     {move || label(i18n.t())}
@@ -147,12 +155,12 @@ fn AccountNav() -> impl IntoView {
         }
     };
     view! {
-        <nav class="account-nav" aria-label=move || i18n.t().account_nav>
+        <nav class="account-nav" aria-label=move || i18n.t().account_nav()>
             <ul>
-                {link(Page::PersonalInfo, |t| t.personal_info_title)}
-                {link(Page::Devices, |t| t.devices_title)}
-                {link(Page::Data, |t| t.data_title)}
-                {link(Page::CloseAccount, |t| t.close_account_title)}
+                {link(Page::PersonalInfo, |t| t.personal_info_title())}
+                {link(Page::Devices, |t| t.devices_title())}
+                {link(Page::Data, |t| t.data_title())}
+                {link(Page::CloseAccount, |t| t.close_account_title())}
             </ul>
         </nav>
     }

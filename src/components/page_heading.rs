@@ -22,8 +22,8 @@ pub fn PageHeading(
     });
     Effect::new(move || {
         let t = i18n.t();
-        let prefix = if error.get() { t.title_error_prefix } else { "" };
-        document().set_title(&format!("{prefix}{} – {}", text.get(), t.brand));
+        let prefix = if error.get() { t.title_error_prefix() } else { "" };
+        document().set_title(&format!("{prefix}{} – {}", text.get(), t.brand()));
     });
     view! { <h1 tabindex="-1" node_ref=heading>{text}</h1> }
 }

@@ -48,7 +48,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         } else {
             view! {
                 <div class="card skeleton" aria-busy="true">
-                    <p class="visually-hidden">{tr(|t| t.loading)}</p>
+                    <p class="visually-hidden">{tr(|t| t.loading())}</p>
                     <div class="skeleton-line wide"></div>
                     <div class="skeleton-line"></div>
                     <div class="skeleton-line"></div>

@@ -7,12 +7,12 @@ use crate::i18n::{Strings, fill, use_i18n};
 
 pub fn step_title(t: &'static Strings, step: WizardStep) -> &'static str {
     match step {
-        WizardStep::BeforeYouGo => t.step_before_you_go,
-        WizardStep::Checklist => t.step_checklist,
-        WizardStep::Terms => t.step_terms,
-        WizardStep::Verify => t.step_verify,
-        WizardStep::Confirm => t.step_confirm,
-        WizardStep::Done => t.step_done,
+        WizardStep::BeforeYouGo => t.step_before_you_go(),
+        WizardStep::Checklist => t.step_checklist(),
+        WizardStep::Terms => t.step_terms(),
+        WizardStep::Verify => t.step_verify(),
+        WizardStep::Confirm => t.step_confirm(),
+        WizardStep::Done => t.step_done(),
     }
 }
 
@@ -22,7 +22,7 @@ pub fn StepHeader(step: WizardStep) -> impl IntoView {
     let total = WizardStep::ALL.len().to_string();
     let number = step.number().to_string();
     view! {
-        <nav class="wizard-progress" aria-label=move || i18n.t().wizard_progress>
+        <nav class="wizard-progress" aria-label=move || i18n.t().wizard_progress()>
             <ol>
                 {WizardStep::ALL
                     .into_iter()
@@ -33,7 +33,7 @@ pub fn StepHeader(step: WizardStep) -> impl IntoView {
                                 class:done=s < step
                             >
                                 <span class="visually-hidden">
-                                    {move || if s < step { i18n.t().step_state_done } else { "" }}
+                                    {move || if s < step { i18n.t().step_state_done() } else { "" }}
                                 </span>
                                 {move || step_title(i18n.t(), s)}
                             </li>
@@ -43,7 +43,7 @@ pub fn StepHeader(step: WizardStep) -> impl IntoView {
             </ol>
         </nav>
         <p class="step-count">
-            {move || fill(i18n.t().step_of, &[("n", &number), ("total", &total)])}
+            {move || fill(i18n.t().step_of(), &[("n", &number), ("total", &total)])}
         </p>
     }
 }

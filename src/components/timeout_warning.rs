@@ -70,13 +70,13 @@ pub fn TimeoutWarning(
                 aria-labelledby="timeout-title"
                 aria-describedby="timeout-body"
             >
-                <h2 id="timeout-title">{tr(|t| t.timeout_title)}</h2>
+                <h2 id="timeout-title">{tr(|t| t.timeout_title())}</h2>
                 // Announced once a minute: the text changes only when the minute does.
                 <p id="timeout-body" aria-live="polite">
-                    {move || fill(i18n.t().timeout_body, &[("minutes", &minutes.get().to_string())])}
+                    {move || fill(i18n.t().timeout_body(), &[("minutes", &minutes.get().to_string())])}
                 </p>
                 <button type="button" class="button primary" node_ref=stay on:click=stay_signed_in>
-                    {tr(|t| t.timeout_stay)}
+                    {tr(|t| t.timeout_stay())}
                 </button>
             </div>
         </div>

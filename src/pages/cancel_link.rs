@@ -44,30 +44,30 @@ pub fn CancelLink() -> impl IntoView {
     };
     let gone = move || {
         view! {
-            <PageHeading text=Signal::derive(move || i18n.t().link_gone_title.to_owned()) />
-            <p>{tr(|t| t.link_gone_body)}</p>
-            <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button)}</A>
+            <PageHeading text=Signal::derive(move || i18n.t().link_gone_title().to_owned()) />
+            <p>{tr(|t| t.link_gone_body())}</p>
+            <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button())}</A>
         }
     };
     view! {
         <div class="card narrow">
             {move || match (outcome.get(), preview.get()) {
                 (Some(Outcome::Kept), _) => view! {
-                    <PageHeading text=Signal::derive(move || i18n.t().link_kept_title.to_owned()) />
-                    <p>{tr(|t| t.link_kept_body)}</p>
-                    <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button)}</A>
+                    <PageHeading text=Signal::derive(move || i18n.t().link_kept_title().to_owned()) />
+                    <p>{tr(|t| t.link_kept_body())}</p>
+                    <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button())}</A>
                 }.into_any(),
                 (Some(Outcome::Failed(ApiError::Network)), _) => view! {
-                    <PageHeading text=Signal::derive(move || i18n.t().keep_account.to_owned()) />
-                    <p class="field-error">{tr(|t| t.error_network)}</p>
-                    <button type="button" class="button primary" on:click=keep>{tr(|t| t.keep_account)}</button>
+                    <PageHeading text=Signal::derive(move || i18n.t().keep_account().to_owned()) />
+                    <p class="field-error">{tr(|t| t.error_network())}</p>
+                    <button type="button" class="button primary" on:click=keep>{tr(|t| t.keep_account())}</button>
                 }.into_any(),
                 (Some(Outcome::Failed(_)), _) | (None, Some(Err(_))) => gone().into_any(),
                 (None, None) => view! { <div class="skeleton" aria-busy="true"><div class="skeleton-line wide"></div></div> }.into_any(),
                 (None, Some(Ok(p))) => view! {
-                    <PageHeading text=Signal::derive(move || i18n.t().keep_account_question.to_owned()) />
-                    <p>{move || fill(i18n.t().link_preview, &[("email", &p.email_masked), ("date", &format::long_date(i18n.lang(), &p.scheduled_for))])}</p>
-                    <button type="button" class="button primary" on:click=keep>{tr(|t| t.keep_account)}</button>
+                    <PageHeading text=Signal::derive(move || i18n.t().keep_account_question().to_owned()) />
+                    <p>{move || fill(i18n.t().link_preview(), &[("email", &p.email_masked), ("date", &format::long_date(i18n.lang(), &p.scheduled_for))])}</p>
+                    <button type="button" class="button primary" on:click=keep>{tr(|t| t.keep_account())}</button>
                 }.into_any(),
             }}
         </div>

@@ -17,14 +17,14 @@ pub fn PrivacyData() -> impl IntoView {
     let inventory = LocalResource::new(api_client::inventory);
     let loaded = Signal::derive(move || inventory.get().and_then(Result::ok));
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().data_title.to_owned()) />
+        <PageHeading text=Signal::derive(move || i18n.t().data_title().to_owned()) />
         <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">{tr(|t| t.export_title)}</h2>
-            <p>{tr(|t| t.export_lead)}</p>
+            <h2 id="export-title">{tr(|t| t.export_title())}</h2>
+            <p>{tr(|t| t.export_lead())}</p>
             <ExportPanel on_change=Callback::new(|_| {}) />
         </section>
         <section class="card" aria-labelledby="holdings-title">
-            <h2 id="holdings-title">{tr(|t| t.data_holdings_title)}</h2>
+            <h2 id="holdings-title">{tr(|t| t.data_holdings_title())}</h2>
             <InventoryList inventory=loaded />
         </section>
     }
@@ -80,16 +80,16 @@ pub fn ExportPanel(#[prop(into)] on_change: Callback<()>) -> impl IntoView {
             {move || match status.get() {
                 None => view! { <div class="skeleton-line"></div> }.into_any(),
                 Some(Err(_)) => view! {
-                    <p class="field-error">{tr(|t| t.error_network)}</p>
-                    <button type="button" class="button secondary" on:click=move |_| refresh()>{tr(|t| t.try_again)}</button>
+                    <p class="field-error">{tr(|t| t.error_network())}</p>
+                    <button type="button" class="button secondary" on:click=move |_| refresh()>{tr(|t| t.try_again())}</button>
                 }.into_any(),
                 Some(Ok(Some(e))) if matches!(e.state, ExportState::Queued | ExportState::Building) => {
                     let (done, total) = (e.items_done, e.items_total.max(1));
                     view! {
-                        <label for="export-progress">{tr(|t| t.export_preparing)}</label>
+                        <label for="export-progress">{tr(|t| t.export_preparing())}</label>
                         <progress id="export-progress" max=total.to_string() value=done.to_string()></progress>
                         <p class="hint">
-                            {move || fill(i18n.t().export_progress, &[
+                            {move || fill(i18n.t().export_progress(), &[
                                 ("done", &format::count(i18n.lang(), done as u32)),
                                 ("total", &format::count(i18n.lang(), total as u32)),
                                 ("size", &size(e.bytes)),
@@ -103,17 +103,17 @@ pub fn ExportPanel(#[prop(into)] on_change: Callback<()>) -> impl IntoView {
                     let sha = e.sha256.clone().unwrap_or_default();
                     view! {
                         <a class="button primary" href=href download on:click=downloaded>
-                            {move || fill(i18n.t().export_download, &[("size", &size(e.bytes))])}
+                            {move || fill(i18n.t().export_download(), &[("size", &size(e.bytes))])}
                         </a>
-                        <p class="hint">{move || fill(i18n.t().export_until, &[("date", &format::long_date(i18n.lang(), &until))])}</p>
-                        {e.downloaded.then(|| view! { <p class="notice">{tr(|t| t.export_downloaded)}</p> })}
+                        <p class="hint">{move || fill(i18n.t().export_until(), &[("date", &format::long_date(i18n.lang(), &until))])}</p>
+                        {e.downloaded.then(|| view! { <p class="notice">{tr(|t| t.export_downloaded())}</p> })}
                         <p class="hint sha">{fill("SHA-256: {sha}", &[("sha", &sha)])}</p>
-                        <button type="button" class="link-button" on:click=prepare>{tr(|t| t.export_again)}</button>
+                        <button type="button" class="link-button" on:click=prepare>{tr(|t| t.export_again())}</button>
                     }.into_any()
                 }
                 Some(Ok(other)) => view! {
-                    {other.filter(|e| e.state == ExportState::Failed).map(|_| view! { <p class="field-error">{tr(|t| t.export_failed)}</p> })}
-                    <button type="button" id="prepare-export" class="button secondary" on:click=prepare>{tr(|t| t.export_prepare)}</button>
+                    {other.filter(|e| e.state == ExportState::Failed).map(|_| view! { <p class="field-error">{tr(|t| t.export_failed())}</p> })}
+                    <button type="button" id="prepare-export" class="button secondary" on:click=prepare>{tr(|t| t.export_prepare())}</button>
                 }.into_any(),
             }}
         </div>

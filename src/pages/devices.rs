@@ -108,11 +108,11 @@ pub enum Fixes {
 
 fn kind_label(t: &'static crate::i18n::Strings, kind: DeviceKind) -> &'static str {
     match kind {
-        DeviceKind::Phone => t.device_phone,
-        DeviceKind::Tablet => t.device_tablet,
-        DeviceKind::Laptop => t.device_laptop,
-        DeviceKind::Watch => t.device_watch,
-        DeviceKind::Tv => t.device_tv,
+        DeviceKind::Phone => t.device_phone(),
+        DeviceKind::Tablet => t.device_tablet(),
+        DeviceKind::Laptop => t.device_laptop(),
+        DeviceKind::Watch => t.device_watch(),
+        DeviceKind::Tv => t.device_tv(),
     }
 }
 
@@ -126,9 +126,9 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
     let password_error = {
         let id = id.clone();
         Memo::new(move |_| {
-            actions
-                .password_error
-                .with(|e| e.as_ref().filter(|(d, _)| *d == id).map(|_| i18n.t().fmd_wrong_password))
+            actions.password_error.with(|e| {
+                e.as_ref().filter(|(d, _)| *d == id).map(|_| i18n.t().fmd_wrong_password())
+            })
         })
     };
     let action_error = {
@@ -136,11 +136,11 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
         move || {
             actions.action_error.with(|e| {
                 e.as_ref().filter(|(d, _)| *d == id).map(|(_, err)| match err {
-                    ApiError::Network => i18n.t().error_network,
+                    ApiError::Network => i18n.t().error_network(),
                     ApiError::Problem(p) if p.code == ProblemCode::FindMyDeviceOn => {
-                        i18n.t().device_fmd_first
+                        i18n.t().device_fmd_first()
                     }
-                    ApiError::Problem(_) => i18n.t().error_unexpected,
+                    ApiError::Problem(_) => i18n.t().error_unexpected(),
                 })
             })
         }
@@ -182,14 +182,14 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
                 </span>
             </div>
             <p class="hint">
-                {move || fill(i18n.t().device_last_seen, &[("date", &format::long_date(i18n.lang(), &last_seen))])}
+                {move || fill(i18n.t().device_last_seen(), &[("date", &format::long_date(i18n.lang(), &last_seen))])}
             </p>
             <ul class="device-state">
                 <li>
-                    {move || if device.signed_in { i18n.t().device_signed_in } else { i18n.t().device_signed_out }}
+                    {move || if device.signed_in { i18n.t().device_signed_in() } else { i18n.t().device_signed_out() }}
                 </li>
                 <li>
-                    {move || if device.find_my_device { i18n.t().device_fmd_on } else { i18n.t().device_fmd_off }}
+                    {move || if device.find_my_device { i18n.t().device_fmd_on() } else { i18n.t().device_fmd_off() }}
                 </li>
             </ul>
             {show_fmd.then(|| {
@@ -200,7 +200,7 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
                     <form class="inline-form" novalidate on:submit=on_fmd_off.clone()>
                         <div class="field" class:field-invalid=has_password_error>
                             <label for=field_id.clone()>
-                                {move || fill(i18n.t().fmd_password_label, &[("device", &name)])}
+                                {move || fill(i18n.t().fmd_password_label(), &[("device", &name)])}
                             </label>
                             <p class="field-error" id=error_id.clone() hidden=move || !has_password_error()>
                                 {password_error}
@@ -216,19 +216,19 @@ pub fn DeviceCard(device: Device, actions: DeviceActions, fixes: Fixes) -> impl 
                             />
                         </div>
                         <button type="submit" class="button secondary">
-                            {tr(|t| t.fmd_turn_off)}
+                            {tr(|t| t.fmd_turn_off())}
                         </button>
                     </form>
                 }
             })}
             {show_sign_out.then(|| {
                 if device.find_my_device {
-                    view! { <p class="hint">{tr(|t| t.device_fmd_first)}</p> }.into_any()
+                    view! { <p class="hint">{tr(|t| t.device_fmd_first())}</p> }.into_any()
                 } else {
                     let name = name.clone();
                     view! {
                         <button type="button" class="button secondary" on:click=on_sign_out.clone()>
-                            {move || fill(i18n.t().device_sign_out, &[("device", &name)])}
+                            {move || fill(i18n.t().device_sign_out(), &[("device", &name)])}
                         </button>
                     }
                     .into_any()
@@ -255,16 +255,16 @@ pub fn DeviceList(
         }
         .into_any(),
         Some(Err(_)) => view! {
-            <p class="field-error">{tr(|t| t.devices_load_failed)}</p>
+            <p class="field-error">{tr(|t| t.devices_load_failed())}</p>
             <button type="button" class="button secondary" on:click=move |_| actions.reload()>
-                {tr(|t| t.try_again)}
+                {tr(|t| t.try_again())}
             </button>
         }
         .into_any(),
         Some(Ok(devices)) => {
             let shown: Vec<Device> = devices.into_iter().filter(&keep).collect();
             if shown.is_empty() {
-                view! { <p class="hint">{tr(|t| t.devices_none)}</p> }.into_any()
+                view! { <p class="hint">{tr(|t| t.devices_none())}</p> }.into_any()
             } else {
                 view! {
                     <ul class="device-list">
@@ -285,14 +285,14 @@ pub fn Devices() -> impl IntoView {
     let i18n = use_i18n();
     let actions = DeviceActions::new(Callback::new(|_| {}));
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().devices_title.to_owned()) />
+        <PageHeading text=Signal::derive(move || i18n.t().devices_title().to_owned()) />
         <section class="card" aria-labelledby="devices-linked">
-            <h2 id="devices-linked">{tr(|t| t.devices_linked)}</h2>
-            <p class="hint">{tr(|t| t.devices_lead)}</p>
+            <h2 id="devices-linked">{tr(|t| t.devices_linked())}</h2>
+            <p class="hint">{tr(|t| t.devices_lead())}</p>
             <DeviceList actions fixes=Fixes::All keep=|_| true />
         </section>
         <section class="card" aria-labelledby="devices-browsers">
-            <h2 id="devices-browsers">{tr(|t| t.sign_out_title)}</h2>
+            <h2 id="devices-browsers">{tr(|t| t.sign_out_title())}</h2>
             <SignOutChoices />
         </section>
     }

@@ -38,9 +38,11 @@ pub fn Pending() -> impl IntoView {
                     navigate(&format!("{}?kept=1", Page::PersonalInfo.path()), Default::default());
                 }
                 Err(ApiError::Network) => {
-                    errors.set(vec![FieldError::new("keep-account", |t| t.error_network)])
+                    errors.set(vec![FieldError::new("keep-account", |t| t.error_network())])
                 }
-                Err(_) => errors.set(vec![FieldError::new("keep-account", |t| t.error_unexpected)]),
+                Err(_) => {
+                    errors.set(vec![FieldError::new("keep-account", |t| t.error_unexpected())])
+                }
             }
             busy.set(false);
         });
@@ -53,14 +55,14 @@ pub fn Pending() -> impl IntoView {
         view! {
             <p class="reference">{s.reference.clone()}</p>
             <ol class="timeline">
-                <li>{fill(i18n.t().pending_requested, &[("date", &date(s.requested_at.clone()))])}</li>
+                <li>{fill(i18n.t().pending_requested(), &[("date", &date(s.requested_at.clone()))])}</li>
                 {reminders.into_iter().map(|at| view! {
-                    <li>{fill(i18n.t().pending_reminder, &[("date", &date(Some(at)))])}</li>
+                    <li>{fill(i18n.t().pending_reminder(), &[("date", &date(Some(at)))])}</li>
                 }).collect_view()}
                 <li>
-                    {fill(i18n.t().pending_purge, &[("date", &date(s.scheduled_for.clone()))])}
+                    {fill(i18n.t().pending_purge(), &[("date", &date(s.scheduled_for.clone()))])}
                     " "
-                    {tr(|t| t.pending_processing)}
+                    {tr(|t| t.pending_processing())}
                 </li>
             </ol>
         }
@@ -68,25 +70,25 @@ pub fn Pending() -> impl IntoView {
     view! {
         <div class="card">
             <PageHeading
-                text=Signal::derive(move || i18n.t().pending_title.to_owned())
+                text=Signal::derive(move || i18n.t().pending_title().to_owned())
                 error=Signal::derive(move || !errors.with(Vec::is_empty))
             />
             <ErrorSummary errors=errors />
-            <p class="lead">{tr(|t| t.pending_lead)}</p>
+            <p class="lead">{tr(|t| t.pending_lead())}</p>
             {move || match state.get() {
                 None => view! { <div class="skeleton" aria-busy="true"><div class="skeleton-line"></div><div class="skeleton-line"></div></div> }.into_any(),
                 Some(Ok(s)) => timeline(s).into_any(),
-                Some(Err(_)) => view! { <p class="field-error">{tr(|t| t.error_network)}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="field-error">{tr(|t| t.error_network())}</p> }.into_any(),
             }}
             <div class="button-group">
                 <button id="keep-account" type="button" class="button primary" on:click=keep>
-                    {tr(|t| t.keep_account)}
+                    {tr(|t| t.keep_account())}
                 </button>
             </div>
-            <p class="hint">{tr(|t| t.keep_account_hint)}</p>
+            <p class="hint">{tr(|t| t.keep_account_hint())}</p>
         </div>
         <div class="card">
-            <h2>{tr(|t| t.sign_out_title)}</h2>
+            <h2>{tr(|t| t.sign_out_title())}</h2>
             <SignOutChoices />
         </div>
     }

@@ -4,7 +4,6 @@
 use crate::i18n::tr;
 use farewell_api::{ProblemCode, SignInRequest};
 use leptos::{ev, prelude::*};
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     api_client::{self, ApiError},
@@ -16,25 +15,32 @@ use crate::{
     routes::{Page, safe_next},
 };
 
+/// The sign-in form. It takes its query and its way onward as props: inside the whole app
+/// they come from the router, and the sign-in page's own small app has none.
 #[component]
-pub fn SignIn() -> impl IntoView {
+pub fn SignIn(
+    /// `?next=`: where the person was heading (checked to stay on this site).
+    #[prop(into)]
+    next: Signal<Option<String>>,
+    /// `?signed_out`: the person has just signed out.
+    signed_out_notice: bool,
+    /// Takes the person to a path of this site once signed in.
+    go: Callback<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let online = use_online();
-    let query = use_query_map();
-    let navigate = use_navigate();
 
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let signed_out_notice = query.with_untracked(|q| q.get("signed_out").is_some());
 
     // Signed in (now or already): go where the person was heading.
     Effect::new(move || {
         if let AuthState::SignedIn(_) = auth.state.get() {
-            let next = safe_next(query.with_untracked(|q| q.get("next")))
+            let next = safe_next(next.get_untracked())
                 .replace(Page::SignOut.path(), Page::PersonalInfo.path());
-            navigate(&next, Default::default());
+            go.run(next);
         }
     });
 
@@ -54,9 +60,9 @@ pub fn SignIn() -> impl IntoView {
     let blocked_reason = Memo::new(move |_| {
         let t = i18n.t();
         if !online.get() {
-            Some(t.offline_submit_reason)
+            Some(t.offline_submit_reason())
         } else if login.with(|l| l.trim().is_empty()) || password.with(String::is_empty) {
-            Some(t.signin_fill_both)
+            Some(t.signin_fill_both())
         } else {
             None
         }
@@ -69,10 +75,10 @@ pub fn SignIn() -> impl IntoView {
         }
         let mut missing = Vec::new();
         if login.with_untracked(|l| l.trim().is_empty()) {
-            missing.push(FieldError::new("login", |t| t.signin_login_missing));
+            missing.push(FieldError::new("login", |t| t.signin_login_missing()));
         }
         if password.with_untracked(String::is_empty) {
-            missing.push(FieldError::new("password", |t| t.signin_password_missing));
+            missing.push(FieldError::new("password", |t| t.signin_password_missing()));
         }
         if !missing.is_empty() {
             errors.set(missing);
@@ -103,18 +109,18 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <div class="card narrow">
             <PageHeading
-                text=Signal::derive(move || i18n.t().signin_title.to_owned())
+                text=Signal::derive(move || i18n.t().signin_title().to_owned())
                 error=Signal::derive(move || !errors.with(Vec::is_empty))
             />
-            <p class="lead">{tr(|t| t.signin_lead)}</p>
+            <p class="lead">{tr(|t| t.signin_lead())}</p>
             <Show when=move || signed_out_notice>
-                <p class="notice" role="status">{tr(|t| t.signed_out_notice)}</p>
+                <p class="notice" role="status">{tr(|t| t.signed_out_notice())}</p>
             </Show>
             <ErrorSummary errors=errors />
             <form novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=move || invalid("login")().is_some()>
-                    <label for="login">{tr(|t| t.signin_login_label)}</label>
-                    <p class="hint" id="login-hint">{tr(|t| t.signin_login_hint)}</p>
+                    <label for="login">{tr(|t| t.signin_login_label())}</label>
+                    <p class="hint" id="login-hint">{tr(|t| t.signin_login_hint())}</p>
                     <p class="field-error" id="login-error" hidden=move || field_error("login")().is_none()>
                         {field_error("login")}
                     </p>
@@ -132,7 +138,7 @@ pub fn SignIn() -> impl IntoView {
                     />
                 </div>
                 <div class="field" class:field-invalid=move || invalid("password")().is_some()>
-                    <label for="password">{tr(|t| t.signin_password_label)}</label>
+                    <label for="password">{tr(|t| t.signin_password_label())}</label>
                     <p class="field-error" id="password-error" hidden=move || field_error("password")().is_none()>
                         {field_error("password")}
                     </p>
@@ -153,7 +159,7 @@ pub fn SignIn() -> impl IntoView {
                     aria-disabled=move || blocked_reason.get().is_some().to_string()
                     aria-describedby="signin-blocked"
                 >
-                    {move || if submit.pending().get() { i18n.t().signin_pending } else { i18n.t().signin_button }}
+                    {move || if submit.pending().get() { i18n.t().signin_pending() } else { i18n.t().signin_button() }}
                 </button>
                 <p class="blocked-reason" id="signin-blocked" aria-live="polite">
                     {move || blocked_reason.get()}
@@ -168,12 +174,12 @@ fn sign_in_error(error: ApiError) -> FieldError {
     match error {
         ApiError::Problem(problem) if problem.code == ProblemCode::TooManyRequests => {
             let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
-            FieldError::with("login", move |t| fill(t.signin_throttled, &[("minutes", &minutes)]))
+            FieldError::with("login", move |t| fill(t.signin_throttled(), &[("minutes", &minutes)]))
         }
         ApiError::Problem(problem) if problem.status == 401 || problem.status == 422 => {
-            FieldError::new("login", |t| t.signin_invalid)
+            FieldError::new("login", |t| t.signin_invalid())
         }
-        ApiError::Network => FieldError::new("login", |t| t.error_network),
-        ApiError::Problem(_) => FieldError::new("login", |t| t.error_unexpected),
+        ApiError::Network => FieldError::new("login", |t| t.error_network()),
+        ApiError::Problem(_) => FieldError::new("login", |t| t.error_unexpected()),
     }
 }

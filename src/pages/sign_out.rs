@@ -43,9 +43,11 @@ pub fn SignOutChoices() -> impl IntoView {
         Some(Ok(())) => finish(),
         Some(Err(error)) if error.is_unauthenticated() => finish(),
         Some(Err(ApiError::Network)) => {
-            errors.set(vec![FieldError::new("sign-out-here", |t| t.error_network)])
+            errors.set(vec![FieldError::new("sign-out-here", |t| t.error_network())])
         }
-        Some(Err(_)) => errors.set(vec![FieldError::new("sign-out-here", |t| t.error_unexpected)]),
+        Some(Err(_)) => {
+            errors.set(vec![FieldError::new("sign-out-here", |t| t.error_unexpected())])
+        }
         None => {}
     });
     let run = move |scope: Scope| {
@@ -59,13 +61,13 @@ pub fn SignOutChoices() -> impl IntoView {
         <ErrorSummary errors=errors />
         <div class="button-group">
             <button id="sign-out-here" type="button" class="button primary" on:click=run(Scope::ThisBrowser)>
-                {tr(|t| t.sign_out_this_browser)}
+                {tr(|t| t.sign_out_this_browser())}
             </button>
             <button type="button" class="button secondary" on:click=run(Scope::Everywhere)>
-                {tr(|t| t.sign_out_everywhere)}
+                {tr(|t| t.sign_out_everywhere())}
             </button>
         </div>
-        <p class="hint">{tr(|t| t.sign_out_everywhere_hint)}</p>
+        <p class="hint">{tr(|t| t.sign_out_everywhere_hint())}</p>
     }
 }
 
@@ -74,8 +76,8 @@ pub fn SignOut() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="card narrow">
-            <PageHeading text=Signal::derive(move || i18n.t().sign_out_title.to_owned()) />
-            <p class="lead">{tr(|t| t.sign_out_keeps_account)}</p>
+            <PageHeading text=Signal::derive(move || i18n.t().sign_out_title().to_owned()) />
+            <p class="lead">{tr(|t| t.sign_out_keeps_account())}</p>
             <SignOutChoices />
         </div>
     }

@@ -16,19 +16,22 @@ use crate::{
 };
 
 /// Inputs whose change means the app must be rebuilt.
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 11] = [
     "src",
     "style",
     "locales",
     "assets",
     "api/src",
     "index.html",
+    SIGN_IN_PAGE,
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
     ".cargo/config.toml",
 ];
 const STAMP: &str = ".build-stamp";
+/// The sign-in page's own small app (`src/bin/signin.rs`), served for a first visit to `/signin`.
+const SIGN_IN_PAGE: &str = "signin.html";
 
 /// Builds `dist/` unless it is newer than every source.
 pub fn build() -> anyhow::Result<()> {
@@ -40,19 +43,37 @@ pub fn build() -> anyhow::Result<()> {
     }
     step("building the web app (trunk build --release)");
     run(cmd("cargo").args(["fetch", "--locked"]))?;
+    // The sign-in page's own small app first, in a folder of its own: a trunk build replaces
+    // its whole output folder. Its page joins the whole app's as `signin.html`.
+    let sign_in = root.join("target/signin-dist");
+    run(cmd("trunk")
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(&sign_in)
+        .arg(SIGN_IN_PAGE))?;
     run(cmd("trunk").args(["build", "--release", "--offline"]))?;
-    move_inline_scripts(&dist)?;
+    for path in files(&sign_in)? {
+        let name = path.strip_prefix(&sign_in)?;
+        let name = if name == Path::new("index.html") { Path::new(SIGN_IN_PAGE) } else { name };
+        fs::create_dir_all(dist.join(name).parent().context("a file has a folder")?)?;
+        fs::copy(&path, dist.join(name))?;
+    }
+    for page in ["index.html", SIGN_IN_PAGE] {
+        move_inline_scripts(&dist.join(page))?;
+    }
     compress(&dist)?;
     fs::write(dist.join(STAMP), "")?;
-    println!("first load: {:.1} KB brotli", first_load_brotli_bytes(&dist)? as f64 / 1024.0);
+    for page in [SIGN_IN_PAGE, "index.html"] {
+        let kb = first_load_brotli_bytes(&dist, page)? as f64 / 1024.0;
+        println!("first load of {page}: {kb:.1} KB brotli");
+    }
     Ok(())
 }
 
 /// Trunk writes its boot code inline; a CSP without `unsafe-inline` would block it, so it
-/// moves into a content-named file referenced by `src`.
-fn move_inline_scripts(dist: &Path) -> anyhow::Result<()> {
-    let index_path = dist.join("index.html");
-    let mut html = fs::read_to_string(&index_path)?;
+/// moves into a content-named file beside the page, referenced by `src`.
+fn move_inline_scripts(page: &Path) -> anyhow::Result<()> {
+    let dist = page.parent().context("a page has a folder")?;
+    let mut html = fs::read_to_string(page)?;
     const OPEN: &str = "<script type=\"module\">";
     while let Some(start) = html.find(OPEN) {
         let body_start = start + OPEN.len();
@@ -68,7 +89,7 @@ fn move_inline_scripts(dist: &Path) -> anyhow::Result<()> {
             &format!("<script type=\"module\" src=\"/{name}\"></script>"),
         );
     }
-    fs::write(index_path, html)?;
+    fs::write(page, html)?;
     Ok(())
 }
 
@@ -103,13 +124,23 @@ fn compress(dist: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Bytes a first visit downloads: every brotli asset (html, js, wasm, css; not the icon).
-pub fn first_load_brotli_bytes(dist: &Path) -> anyhow::Result<u64> {
-    let mut total = 0;
-    for path in files(dist)? {
-        let name = path.to_string_lossy();
-        if name.ends_with(".br") && !name.contains("favicon") {
-            total += fs::metadata(&path)?.len();
+/// Brotli bytes a first visit of `page` downloads: the page and every file that it or its
+/// boot script names (but the icon, which browsers fetch once and keep).
+fn first_load_brotli_bytes(dist: &Path, page: &str) -> anyhow::Result<u64> {
+    let mut named = fs::read_to_string(dist.join(page))?;
+    let compressed: Vec<PathBuf> =
+        files(dist)?.into_iter().filter(|p| with_suffix(p, "br").is_file()).collect();
+    let name = |path: &Path| path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    for boot in compressed.iter().filter(|p| name(p).starts_with("boot-")) {
+        if named.contains(&name(boot)) {
+            named.push_str(&fs::read_to_string(boot)?);
+        }
+    }
+    let mut total = fs::metadata(with_suffix(&dist.join(page), "br"))?.len();
+    for path in &compressed {
+        let name = name(path);
+        if named.contains(&name) && !name.contains("favicon") {
+            total += fs::metadata(with_suffix(path, "br"))?.len();
         }
     }
     Ok(total)

@@ -9,6 +9,7 @@ mod grace;
 mod hardening;
 mod helpers;
 mod openapi;
+mod pages;
 mod property;
 mod purge;
 mod replicas;

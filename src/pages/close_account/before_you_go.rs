@@ -34,29 +34,29 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
     };
 
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().step_before_you_go.to_owned()) />
+        <PageHeading text=Signal::derive(move || i18n.t().step_before_you_go().to_owned()) />
         <div class="warning-text">
             <WarningIcon />
-            <strong>{tr(|t| t.before_warning)}</strong>
+            <strong>{tr(|t| t.before_warning())}</strong>
         </div>
 
-        <h2>{tr(|t| t.before_inventory_title)}</h2>
+        <h2>{tr(|t| t.before_inventory_title())}</h2>
         <InventoryList inventory=loaded />
 
-        <h2>{tr(|t| t.compare_title)}</h2>
+        <h2>{tr(|t| t.compare_title())}</h2>
         <ComparisonTable />
 
-        <h2>{tr(|t| t.tips_title)}</h2>
+        <h2>{tr(|t| t.tips_title())}</h2>
         <ul class="tips">
-            <li>{tr(|t| t.tip_phone_keeps_working)}</li>
-            <li>{tr(|t| t.tip_preinstalled_apps)}</li>
-            <li>{tr(|t| t.tip_new_account_later)}</li>
-            <li>{tr(|t| t.tip_change_email)}</li>
+            <li>{tr(|t| t.tip_phone_keeps_working())}</li>
+            <li>{tr(|t| t.tip_preinstalled_apps())}</li>
+            <li>{tr(|t| t.tip_new_account_later())}</li>
+            <li>{tr(|t| t.tip_change_email())}</li>
         </ul>
 
         <div class="inset">
-            <h2>{tr(|t| t.not_sure_title)}</h2>
-            <p>{tr(|t| t.not_sure_body)}</p>
+            <h2>{tr(|t| t.not_sure_title())}</h2>
+            <p>{tr(|t| t.not_sure_body())}</p>
             <SignOutChoices />
         </div>
 
@@ -67,7 +67,7 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
                 aria-disabled=move || starting.get().to_string()
                 on:click=on_continue
             >
-                {tr(|t| t.before_continue)}
+                {tr(|t| t.before_continue())}
             </button>
         </div>
     }
@@ -78,21 +78,29 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
 fn ComparisonTable() -> impl IntoView {
     let i18n = use_i18n();
     let rows: [(Text, Text, Text); 5] = [
-        (|t| t.compare_account, |t| t.compare_account_sign_out, |t| t.compare_account_close),
-        (|t| t.compare_data, |t| t.compare_data_sign_out, |t| t.compare_data_close),
-        (|t| t.compare_purchases, |t| t.compare_purchases_sign_out, |t| t.compare_purchases_close),
-        (|t| t.compare_wallet, |t| t.compare_wallet_sign_out, |t| t.compare_wallet_close),
-        (|t| t.compare_come_back, |t| t.compare_come_back_sign_out, |t| t.compare_come_back_close),
+        (|t| t.compare_account(), |t| t.compare_account_sign_out(), |t| t.compare_account_close()),
+        (|t| t.compare_data(), |t| t.compare_data_sign_out(), |t| t.compare_data_close()),
+        (
+            |t| t.compare_purchases(),
+            |t| t.compare_purchases_sign_out(),
+            |t| t.compare_purchases_close(),
+        ),
+        (|t| t.compare_wallet(), |t| t.compare_wallet_sign_out(), |t| t.compare_wallet_close()),
+        (
+            |t| t.compare_come_back(),
+            |t| t.compare_come_back_sign_out(),
+            |t| t.compare_come_back_close(),
+        ),
     ];
     view! {
         <div class="table-scroll" role="region" tabindex="0" aria-labelledby="compare-caption">
             <table class="compare">
-                <caption id="compare-caption" class="visually-hidden">{tr(|t| t.compare_title)}</caption>
+                <caption id="compare-caption" class="visually-hidden">{tr(|t| t.compare_title())}</caption>
                 <thead>
                     <tr>
                         <td></td>
-                        <th scope="col">{tr(|t| t.sign_out)}</th>
-                        <th scope="col">{tr(|t| t.close_account_title)}</th>
+                        <th scope="col">{tr(|t| t.sign_out())}</th>
+                        <th scope="col">{tr(|t| t.close_account_title())}</th>
                     </tr>
                 </thead>
                 <tbody>

@@ -18,13 +18,13 @@ use crate::{
 
 fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
     match id {
-        ItemId::DevicesSignedOut => t.item_devices_signed_out,
-        ItemId::FindMyDeviceOff => t.item_find_my_device_off,
-        ItemId::NoUnpaidBalance => t.item_no_unpaid_balance,
-        ItemId::NoOpenOrders => t.item_no_open_orders,
-        ItemId::BalanceForfeit => t.item_balance_forfeit,
-        ItemId::PurchasesErased => t.item_purchases_erased,
-        ItemId::Backup => t.item_backup,
+        ItemId::DevicesSignedOut => t.item_devices_signed_out(),
+        ItemId::FindMyDeviceOff => t.item_find_my_device_off(),
+        ItemId::NoUnpaidBalance => t.item_no_unpaid_balance(),
+        ItemId::NoOpenOrders => t.item_no_open_orders(),
+        ItemId::BalanceForfeit => t.item_balance_forfeit(),
+        ItemId::PurchasesErased => t.item_purchases_erased(),
+        ItemId::Backup => t.item_backup(),
     }
 }
 
@@ -37,14 +37,14 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
     let done = Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.ok).count()));
     let summary = move || {
         fill(
-            i18n.t().checklist_summary,
+            i18n.t().checklist_summary(),
             &[("done", &done.get().to_string()), ("total", &items.with(Vec::len).to_string())],
         )
     };
 
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().step_checklist.to_owned()) />
-        <p class="lead">{tr(|t| t.checklist_lead)}</p>
+        <PageHeading text=Signal::derive(move || i18n.t().step_checklist().to_owned()) />
+        <p class="lead">{tr(|t| t.checklist_lead())}</p>
         <p class="task-summary" aria-live="polite" aria-atomic="true">{summary}</p>
         <ol class="task-list">
             <For each=move || items.get() key=|item| (item.id, item.ok) let:item>
@@ -53,7 +53,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
         </ol>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::BeforeYouGo)>
-                {tr(|t| t.back)}
+                {tr(|t| t.back())}
             </button>
         </div>
         <ChecklistContinue state=wizard.state on_continue=Callback::new(move |_| wizard.go_to(WizardStep::Terms)) />
@@ -66,12 +66,12 @@ fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl Int
     let id = item.id;
     let ok = item.ok;
     let status = move || {
-        if ok { i18n.t().task_done } else { i18n.t().task_action_needed }
+        if ok { i18n.t().task_done() } else { i18n.t().task_action_needed() }
     };
     let kind_note = move || match item.kind {
-        ItemKind::Gate => i18n.t().task_kind_gate,
-        ItemKind::Ack => i18n.t().task_kind_ack,
-        ItemKind::Backup => i18n.t().task_kind_backup,
+        ItemKind::Gate => i18n.t().task_kind_gate(),
+        ItemKind::Ack => i18n.t().task_kind_ack(),
+        ItemKind::Backup => i18n.t().task_kind_backup(),
     };
     let title_id = format!("task-{}", id.as_str());
     let labelled_by = title_id.clone();
@@ -95,40 +95,40 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
     let money = move || amount.as_ref().map(|m| format::money(i18n.lang(), m)).unwrap_or_default();
     match item.id {
         ItemId::DevicesSignedOut if !item.ok => view! {
-            <p>{tr(|t| t.fix_devices_signed_out)}</p>
+            <p>{tr(|t| t.fix_devices_signed_out())}</p>
             <DeviceList actions=devices fixes=Fixes::SignOut keep=|d| d.signed_in />
         }
         .into_any(),
         ItemId::FindMyDeviceOff if !item.ok => view! {
-            <p>{tr(|t| t.fix_find_my_device)}</p>
+            <p>{tr(|t| t.fix_find_my_device())}</p>
             <DeviceList actions=devices fixes=Fixes::FindMyDevice keep=|d| d.find_my_device />
         }
         .into_any(),
         ItemId::NoUnpaidBalance if !item.ok => view! {
-            <p>{move || fill(i18n.t().fix_unpaid_balance, &[("amount", &money())])}</p>
+            <p>{move || fill(i18n.t().fix_unpaid_balance(), &[("amount", &money())])}</p>
             <CheckAgain wizard />
         }
         .into_any(),
         ItemId::NoOpenOrders if !item.ok => view! {
-            <p>{tr(|t| t.fix_open_orders)}</p>
+            <p>{tr(|t| t.fix_open_orders())}</p>
             <CheckAgain wizard />
         }
         .into_any(),
         ItemId::BalanceForfeit => {
-            let label = move || fill(i18n.t().ack_balance_forfeit, &[("amount", &money())]);
+            let label = move || fill(i18n.t().ack_balance_forfeit(), &[("amount", &money())]);
             let relevant = item.amount.as_ref().is_some_and(|m| m.minor > 0);
             relevant
                 .then(|| view! { <Tick field=Tick::BalanceForfeit label=Signal::derive(label) /> })
                 .into_any()
         }
         ItemId::PurchasesErased => view! {
-            <Tick field=Tick::PurchasesErased label=Signal::derive(move || i18n.t().ack_purchases_erased.to_owned()) />
+            <Tick field=Tick::PurchasesErased label=Signal::derive(move || i18n.t().ack_purchases_erased().to_owned()) />
         }
         .into_any(),
         ItemId::Backup => view! {
-            <p class="hint">{tr(|t| t.fix_backup)}</p>
+            <p class="hint">{tr(|t| t.fix_backup())}</p>
             <ExportPanel on_change=Callback::new(move |_| wizard.reload()) />
-            <Tick field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup.to_owned()) />
+            <Tick field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup().to_owned()) />
         }
         .into_any(),
         _ => ().into_any(),
@@ -139,7 +139,7 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
 fn CheckAgain(wizard: Wizard) -> impl IntoView {
     view! {
         <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
-            {tr(|t| t.check_again)}
+            {tr(|t| t.check_again())}
         </button>
     }
 }

@@ -34,7 +34,7 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
         }
         let text = typed.get_untracked();
         if text.trim().is_empty() {
-            errors.set(vec![FieldError::new("confirmation", |t| t.confirm_missing)]);
+            errors.set(vec![FieldError::new("confirmation", |t| t.confirm_missing())]);
             return;
         }
         busy.set(true);
@@ -48,16 +48,18 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                     auth.signed_out();
                 }
                 Err(ApiError::Problem(p)) if p.code == ProblemCode::ConfirmationMismatch => {
-                    errors.set(vec![FieldError::new("confirmation", |t| t.confirm_mismatch)]);
+                    errors.set(vec![FieldError::new("confirmation", |t| t.confirm_mismatch())]);
                 }
                 Err(ApiError::Problem(p)) if p.code == ProblemCode::StepOutOfOrder => {
-                    errors.set(vec![FieldError::new("confirmation", |t| t.reauth_expired)]);
+                    errors.set(vec![FieldError::new("confirmation", |t| t.reauth_expired())]);
                     wizard.reload();
                 }
                 Err(ApiError::Network) => {
-                    errors.set(vec![FieldError::new("confirmation", |t| t.error_network)])
+                    errors.set(vec![FieldError::new("confirmation", |t| t.error_network())])
                 }
-                Err(_) => errors.set(vec![FieldError::new("confirmation", |t| t.error_unexpected)]),
+                Err(_) => {
+                    errors.set(vec![FieldError::new("confirmation", |t| t.error_unexpected())])
+                }
             }
             busy.set(false);
         });
@@ -70,7 +72,7 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                 <dd>{value}</dd>
                 <dd class="summary-action">
                     <button type="button" class="link-button" on:click=move |_| wizard.go_to(change_to)>
-                        {tr(|t| t.change)} <span class="visually-hidden">" " {move || label(i18n.t())}</span>
+                        {tr(|t| t.change())} <span class="visually-hidden">" " {move || label(i18n.t())}</span>
                     </button>
                 </dd>
             </div>
@@ -82,9 +84,9 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
             .state
             .with(|s| {
                 if s.acknowledgements.no_backup {
-                    t.answer_no_backup
+                    t.answer_no_backup()
                 } else {
-                    t.answer_backup_downloaded
+                    t.answer_backup_downloaded()
                 }
             })
             .to_owned()
@@ -98,13 +100,13 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
         });
         match amount {
             Some(m) if m.minor > 0 => {
-                fill(i18n.t().answer_wallet, &[("amount", &format::money(i18n.lang(), &m))])
+                fill(i18n.t().answer_wallet(), &[("amount", &format::money(i18n.lang(), &m))])
             }
-            _ => i18n.t().answer_wallet_empty.to_owned(),
+            _ => i18n.t().answer_wallet_empty().to_owned(),
         }
     });
-    let purchases = Signal::derive(move || i18n.t().answer_purchases.to_owned());
-    let terms = Signal::derive(move || i18n.t().answer_terms.to_owned());
+    let purchases = Signal::derive(move || i18n.t().answer_purchases().to_owned());
+    let terms = Signal::derive(move || i18n.t().answer_terms().to_owned());
     let verified = Signal::derive(move || {
         let t = i18n.t();
         wizard.state.with(|s| {
@@ -117,8 +119,8 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                 .map(|c| c.masked.clone())
                 .unwrap_or_default();
             let how = match channel {
-                Channel::Email => t.channel_email,
-                Channel::Phone => t.channel_phone,
+                Channel::Email => t.channel_email(),
+                Channel::Phone => t.channel_phone(),
             };
             format!("{how} {masked}")
         })
@@ -126,27 +128,27 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
     let invalid = move || errors.with(|e| !e.is_empty());
     let label_text = {
         let account_id = account_id.clone();
-        move || fill(i18n.t().confirm_label, &[("id", &account_id)])
+        move || fill(i18n.t().confirm_label(), &[("id", &account_id)])
     };
 
     view! {
         <PageHeading
-            text=Signal::derive(move || i18n.t().step_confirm.to_owned())
+            text=Signal::derive(move || i18n.t().step_confirm().to_owned())
             error=Signal::derive(move || !errors.with(Vec::is_empty))
         />
         <ErrorSummary errors=errors />
-        <h2>{tr(|t| t.confirm_answers_title)}</h2>
+        <h2>{tr(|t| t.confirm_answers_title())}</h2>
         <dl class="summary-list">
-            {answer(|t| t.item_backup, backup, WizardStep::Checklist)}
-            {answer(|t| t.item_balance_forfeit, wallet, WizardStep::Checklist)}
-            {answer(|t| t.item_purchases_erased, purchases, WizardStep::Checklist)}
-            {answer(|t| t.step_terms, terms, WizardStep::Terms)}
-            {answer(|t| t.answer_verified_with, verified, WizardStep::Verify)}
+            {answer(|t| t.item_backup(), backup, WizardStep::Checklist)}
+            {answer(|t| t.item_balance_forfeit(), wallet, WizardStep::Checklist)}
+            {answer(|t| t.item_purchases_erased(), purchases, WizardStep::Checklist)}
+            {answer(|t| t.step_terms(), terms, WizardStep::Terms)}
+            {answer(|t| t.answer_verified_with(), verified, WizardStep::Verify)}
         </dl>
 
         <section class="danger-zone" aria-labelledby="danger-title">
-            <h2 id="danger-title">{tr(|t| t.danger_title)}</h2>
-            <p>{tr(|t| t.danger_body)}</p>
+            <h2 id="danger-title">{tr(|t| t.danger_title())}</h2>
+            <p>{tr(|t| t.danger_body())}</p>
             <form novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=invalid>
                     <label for="confirmation">{label_text}</label>
@@ -165,12 +167,12 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
                         on:input=move |ev| typed.set(event_target_value(&ev))
                     />
                 </div>
-                <button type="submit" class="button danger">{tr(|t| t.close_permanently)}</button>
+                <button type="submit" class="button danger">{tr(|t| t.close_permanently())}</button>
             </form>
         </section>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Verify)>
-                {tr(|t| t.back)}
+                {tr(|t| t.back())}
             </button>
         </div>
     }

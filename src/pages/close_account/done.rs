@@ -21,9 +21,9 @@ pub fn Done() -> impl IntoView {
         match confirmation.get() {
         None => view! {
             <div class="card narrow">
-                <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
-                <p>{tr(|t| t.done_after_reload)}</p>
-                <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button)}</A>
+                <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
+                <p>{tr(|t| t.done_after_reload())}</p>
+                <A href=Page::SignIn.path() attr:class="button primary">{tr(|t| t.signin_button())}</A>
             </div>
         }
         .into_any(),
@@ -38,26 +38,26 @@ pub fn Done() -> impl IntoView {
             view! {
                 <div class="card">
                     <div class="confirmation-panel">
-                        <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
-                        <p>{tr(|t| t.done_reference)}</p>
+                        <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
+                        <p>{tr(|t| t.done_reference())}</p>
                         <p class="reference">{c.reference.clone()}</p>
-                        <p>{move || fill(i18n.t().done_scheduled, &[("date", &date())])}</p>
+                        <p>{move || fill(i18n.t().done_scheduled(), &[("date", &date())])}</p>
                     </div>
                     {c.export_sha256.clone().map(|sha| view! {
-                        <p class="hint sha">{move || fill(i18n.t().done_export_sha, &[("sha", &sha)])}</p>
+                        <p class="hint sha">{move || fill(i18n.t().done_export_sha(), &[("sha", &sha)])}</p>
                     })}
-                    <h2>{tr(|t| t.done_next_title)}</h2>
+                    <h2>{tr(|t| t.done_next_title())}</h2>
                     <ol class="timeline">
-                        <li>{tr(|t| t.done_next_signed_out)}</li>
-                        <li>{move || fill(i18n.t().done_next_email, &[("email", &email)])}</li>
-                        <li>{tr(|t| t.done_next_reminders)}</li>
-                        <li>{move || fill(i18n.t().done_next_purge, &[("date", &date2())])}</li>
+                        <li>{tr(|t| t.done_next_signed_out())}</li>
+                        <li>{move || fill(i18n.t().done_next_email(), &[("email", &email)])}</li>
+                        <li>{tr(|t| t.done_next_reminders())}</li>
+                        <li>{move || fill(i18n.t().done_next_purge(), &[("date", &date2())])}</li>
                     </ol>
-                    <h2>{tr(|t| t.done_cancel_title)}</h2>
-                    <p>{move || fill(i18n.t().done_cancel_body, &[("date", &date3())])}</p>
+                    <h2>{tr(|t| t.done_cancel_title())}</h2>
+                    <p>{move || fill(i18n.t().done_cancel_body(), &[("date", &date3())])}</p>
                     <div class="button-group">
                         <button type="button" class="button secondary no-print" on:click=|_| { let _ = window().print(); }>
-                            {tr(|t| t.print)}
+                            {tr(|t| t.print())}
                         </button>
                     </div>
                 </div>

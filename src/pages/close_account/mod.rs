@@ -100,17 +100,17 @@ pub fn CloseAccount() -> impl IntoView {
             {move || match step.get() {
                 None if failed() => view! {
                     <div class="card">
-                        <PageHeading text=Signal::derive(move || i18n.t().close_account_title.to_owned()) />
-                        <p class="field-error">{tr(|t| t.error_network)}</p>
+                        <PageHeading text=Signal::derive(move || i18n.t().close_account_title().to_owned()) />
+                        <p class="field-error">{tr(|t| t.error_network())}</p>
                         <button type="button" class="button secondary" on:click=move |_| wizard.reload()>
-                            {tr(|t| t.try_again)}
+                            {tr(|t| t.try_again())}
                         </button>
                     </div>
                 }
                 .into_any(),
                 None => view! {
                     <div class="card skeleton" aria-busy="true">
-                        <p class="visually-hidden">{tr(|t| t.loading)}</p>
+                        <p class="visually-hidden">{tr(|t| t.loading())}</p>
                         <div class="skeleton-line wide"></div>
                         <div class="skeleton-line"></div>
                         <div class="skeleton-line"></div>
@@ -144,11 +144,11 @@ fn AlreadyRequested(wizard: Wizard) -> impl IntoView {
         wizard.state.with(|s| s.scheduled_for.clone()).map(|d| format::long_date(i18n.lang(), &d))
     };
     view! {
-        <PageHeading text=Signal::derive(move || i18n.t().done_title.to_owned()) />
+        <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
         <p class="reference">{move || wizard.state.with(|s| s.reference.clone())}</p>
-        <p>{move || fill(i18n.t().done_scheduled, &[("date", &date().unwrap_or_default())])}</p>
+        <p>{move || fill(i18n.t().done_scheduled(), &[("date", &date().unwrap_or_default())])}</p>
         <p>
-            <A href=Page::PersonalInfo.path()>{tr(|t| t.back_to_personal_info)}</A>
+            <A href=Page::PersonalInfo.path()>{tr(|t| t.back_to_personal_info())}</A>
         </p>
     }
 }

@@ -22,7 +22,7 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
             return;
         }
         if !accepted.get_untracked() {
-            errors.set(vec![FieldError::new("terms-accepted", |t| t.terms_missing)]);
+            errors.set(vec![FieldError::new("terms-accepted", |t| t.terms_missing())]);
             return;
         }
         sending.set(true);
@@ -30,7 +30,7 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
             let result = api_client::accept_terms(true).await;
             let ok = result.is_ok();
             if !ok {
-                errors.set(vec![FieldError::new("terms-accepted", |t| t.error_unexpected)]);
+                errors.set(vec![FieldError::new("terms-accepted", |t| t.error_unexpected())]);
             }
             wizard.accept(result);
             sending.set(false);
@@ -41,20 +41,20 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
     };
     view! {
         <PageHeading
-            text=Signal::derive(move || i18n.t().step_terms.to_owned())
+            text=Signal::derive(move || i18n.t().step_terms().to_owned())
             error=Signal::derive(move || !errors.with(Vec::is_empty))
         />
         <ErrorSummary errors=errors />
         <div class="warning-text">
             <WarningIcon />
-            <strong>{tr(|t| t.terms_irreversible)}</strong>
+            <strong>{tr(|t| t.terms_irreversible())}</strong>
         </div>
         <ul class="terms">
-            <li>{tr(|t| t.terms_grace)}</li>
-            <li>{tr(|t| t.terms_cloud)}</li>
-            <li>{tr(|t| t.terms_purchases)}</li>
-            <li>{tr(|t| t.terms_forum)}</li>
-            <li>{tr(|t| t.terms_processing)}</li>
+            <li>{tr(|t| t.terms_grace())}</li>
+            <li>{tr(|t| t.terms_cloud())}</li>
+            <li>{tr(|t| t.terms_purchases())}</li>
+            <li>{tr(|t| t.terms_forum())}</li>
+            <li>{tr(|t| t.terms_processing())}</li>
         </ul>
         <form novalidate on:submit=on_submit>
             <div class="checkbox" class:field-invalid=move || !errors.with(Vec::is_empty)>
@@ -64,15 +64,15 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
                     prop:checked=accepted
                     on:change=move |ev| accepted.set(event_target_checked(&ev))
                 />
-                <label for="terms-accepted">{tr(|t| t.terms_accept)}</label>
+                <label for="terms-accepted">{tr(|t| t.terms_accept())}</label>
             </div>
             <div class="step-nav">
                 <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Checklist)>
-                    {tr(|t| t.back)}
+                    {tr(|t| t.back())}
                 </button>
             </div>
             <div class="step-actions">
-                <button type="submit" class="button secondary">{tr(|t| t.continue_button)}</button>
+                <button type="submit" class="button secondary">{tr(|t| t.continue_button())}</button>
             </div>
         </form>
     }

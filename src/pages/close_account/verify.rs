@@ -65,7 +65,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
         event.prevent_default();
         let typed = password.get_untracked();
         if typed.is_empty() {
-            errors.set(vec![FieldError::new("reauth-password", |t| t.signin_password_missing)]);
+            errors.set(vec![FieldError::new("reauth-password", |t| t.signin_password_missing())]);
             return;
         }
         run(Box::pin(async move {
@@ -94,7 +94,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
         event.prevent_default();
         let typed = code.get_untracked();
         if typed.trim().is_empty() {
-            errors.set(vec![FieldError::new("code", |t| t.code_missing)]);
+            errors.set(vec![FieldError::new("code", |t| t.code_missing())]);
             return;
         }
         run(Box::pin(async move {
@@ -117,10 +117,10 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
 
     view! {
         <PageHeading
-            text=Signal::derive(move || i18n.t().step_verify.to_owned())
+            text=Signal::derive(move || i18n.t().step_verify().to_owned())
             error=Signal::derive(move || !errors.with(Vec::is_empty))
         />
-        <p class="lead">{tr(|t| t.verify_lead)}</p>
+        <p class="lead">{tr(|t| t.verify_lead())}</p>
         <ErrorSummary errors=errors />
 
         <Show
@@ -128,8 +128,8 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
             fallback=move || view! {
                 <form novalidate on:submit=on_reauth>
                     <div class="field" class:field-invalid=invalid("reauth-password")>
-                        <label for="reauth-password">{tr(|t| t.verify_password_label)}</label>
-                        <p class="hint" id="reauth-password-hint">{tr(|t| t.verify_password_hint)}</p>
+                        <label for="reauth-password">{tr(|t| t.verify_password_label())}</label>
+                        <p class="hint" id="reauth-password-hint">{tr(|t| t.verify_password_hint())}</p>
                         <p class="field-error" id="reauth-password-error" hidden=move || !invalid("reauth-password")()>
                             {field_error("reauth-password")}
                         </p>
@@ -143,17 +143,17 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             on:input=move |ev| password.set(event_target_value(&ev))
                         />
                     </div>
-                    <button type="submit" class="button secondary">{tr(|t| t.verify_password_button)}</button>
+                    <button type="submit" class="button secondary">{tr(|t| t.verify_password_button())}</button>
                 </form>
             }
         >
-            <p class="notice">{tr(|t| t.verify_password_done)}</p>
+            <p class="notice">{tr(|t| t.verify_password_done())}</p>
             <Show
                 when=move || live_code.get().is_some()
                 fallback=move || view! {
                     <form novalidate on:submit=on_send>
                         <fieldset class="field" class:field-invalid=invalid("send-code")>
-                            <legend>{tr(|t| t.verify_channel_legend)}</legend>
+                            <legend>{tr(|t| t.verify_channel_legend())}</legend>
                             <p class="field-error" id="send-code-error" hidden=move || !invalid("send-code")()>
                                 {field_error("send-code")}
                             </p>
@@ -171,8 +171,8 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                                         />
                                         <label for=id>
                                             {move || match which {
-                                                Channel::Email => i18n.t().channel_email,
-                                                Channel::Phone => i18n.t().channel_phone,
+                                                Channel::Email => i18n.t().channel_email(),
+                                                Channel::Phone => i18n.t().channel_phone(),
                                             }}
                                             " "
                                             <span class="masked">{option.masked.clone()}</span>
@@ -182,18 +182,18 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             }).collect_view()}
                         </fieldset>
                         <button id="send-code" type="submit" class="button secondary">
-                            {tr(|t| t.send_code)}
+                            {tr(|t| t.send_code())}
                         </button>
                     </form>
                 }
             >
                 <form novalidate on:submit=on_verify>
                     <div class="field" class:field-invalid=invalid("code")>
-                        <label for="code">{tr(|t| t.code_label)}</label>
+                        <label for="code">{tr(|t| t.code_label())}</label>
                         <p class="hint" id="code-hint">
-                            {move || live_code.get().map(|c| fill(i18n.t().code_sent_to, &[("to", &c.sent_to)]))}
+                            {move || live_code.get().map(|c| fill(i18n.t().code_sent_to(), &[("to", &c.sent_to)]))}
                             " "
-                            {move || live_code.get().map(|c| fill(i18n.t().code_attempts_left, &[("n", &c.attempts_left.to_string())]))}
+                            {move || live_code.get().map(|c| fill(i18n.t().code_attempts_left(), &[("n", &c.attempts_left.to_string())]))}
                         </p>
                         <p class="field-error" id="code-error" hidden=move || !invalid("code")()>
                             {field_error("code")}
@@ -213,7 +213,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             on:input=move |ev| code.set(event_target_value(&ev))
                         />
                     </div>
-                    <button type="submit" class="button secondary">{tr(|t| t.verify_code_button)}</button>
+                    <button type="submit" class="button secondary">{tr(|t| t.verify_code_button())}</button>
                 </form>
                 <div class="resend">
                     <button
@@ -223,27 +223,27 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         aria-describedby="resend-wait"
                         on:click=move |_| if resend_in.get_untracked() == 0 { send() }
                     >
-                        {tr(|t| t.resend_code)}
+                        {tr(|t| t.resend_code())}
                     </button>
                     <p class="hint" id="resend-wait">
                         {move || {
                             let left = resend_in.get();
                             if left > 0 {
-                                fill(i18n.t().resend_wait, &[("s", &left.to_string())])
+                                fill(i18n.t().resend_wait(), &[("s", &left.to_string())])
                             } else {
-                                i18n.t().resend_ready.to_owned()
+                                i18n.t().resend_ready().to_owned()
                             }
                         }}
                     </p>
                     <p class="visually-hidden" aria-live="polite">
-                        {move || (resend_in.get() == 0).then(|| i18n.t().resend_ready)}
+                        {move || (resend_in.get() == 0).then(|| i18n.t().resend_ready())}
                     </p>
                 </div>
             </Show>
         </Show>
         <div class="step-nav">
             <button type="button" class="link-button" on:click=move |_| wizard.go_to(WizardStep::Terms)>
-                {tr(|t| t.back)}
+                {tr(|t| t.back())}
             </button>
         </div>
     }
@@ -252,24 +252,24 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
 /// The error a failed request shows, attached to `field`.
 fn problem_field(error: &ApiError, field: &'static str) -> FieldError {
     let ApiError::Problem(problem) = error else {
-        return FieldError::new(field, |t| t.error_network);
+        return FieldError::new(field, |t| t.error_network());
     };
     let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
     let seconds = problem.retry_after.unwrap_or(60).to_string();
     match problem.code {
-        ProblemCode::InvalidCredentials => FieldError::new(field, |t| t.reauth_wrong_password),
+        ProblemCode::InvalidCredentials => FieldError::new(field, |t| t.reauth_wrong_password()),
         ProblemCode::CodeInvalid => {
             let left = problem.remaining_attempts.unwrap_or(0).to_string();
-            FieldError::with(field, move |t| fill(t.code_invalid, &[("n", &left)]))
+            FieldError::with(field, move |t| fill(t.code_invalid(), &[("n", &left)]))
         }
-        ProblemCode::CodeExpired => FieldError::new(field, |t| t.code_expired),
+        ProblemCode::CodeExpired => FieldError::new(field, |t| t.code_expired()),
         ProblemCode::CodeLocked => {
-            FieldError::with(field, move |t| fill(t.code_locked, &[("minutes", &minutes)]))
+            FieldError::with(field, move |t| fill(t.code_locked(), &[("minutes", &minutes)]))
         }
         ProblemCode::TooManyRequests => {
-            FieldError::with(field, move |t| fill(t.send_too_soon, &[("s", &seconds)]))
+            FieldError::with(field, move |t| fill(t.send_too_soon(), &[("s", &seconds)]))
         }
-        ProblemCode::StepOutOfOrder => FieldError::new(field, |t| t.reauth_expired),
-        _ => FieldError::new(field, |t| t.error_unexpected),
+        ProblemCode::StepOutOfOrder => FieldError::new(field, |t| t.reauth_expired()),
+        _ => FieldError::new(field, |t| t.error_unexpected()),
     }
 }
