@@ -137,7 +137,14 @@ pub async fn claim(
     lease: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<Message>> {
-    sqlx::query_as(&format!(
+    sqlx::query_as(&claim_sql(backend)).bind(now + lease).bind(now).bind(limit).fetch_all(db).await
+}
+
+/// The claim's statement: `$1` the lease's end, `$2` now, `$3` how many. It reads only the
+/// undelivered messages' index (`outbox_undelivered`), however many delivered ones the
+/// outbox keeps.
+fn claim_sql(backend: Backend) -> String {
+    format!(
         "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
          WHERE id IN (
              SELECT id FROM outbox
@@ -146,12 +153,7 @@ pub async fn claim(
          )
          RETURNING {COLUMNS}",
         backend.skip_locked("outbox")
-    ))
-    .bind(now + lease)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db)
-    .await
+    )
 }
 
 /// Hands a claimed message back undelivered, its attempt uncounted (the server is stopping).
@@ -195,4 +197,31 @@ pub async fn failed(
         .execute(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_claim_reads_only_the_index_of_undelivered_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = super::super::connect(&format!("sqlite://{}/f.db", dir.path().display()))
+            .await
+            .unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", claim_sql(Backend::Sqlite)))
+                .bind(0_i64)
+                .bind(0_i64)
+                .bind(32_i64)
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
+        assert!(
+            steps.iter().any(|step| step.contains("USING INDEX outbox_undelivered")),
+            "{steps:?}"
+        );
+        assert!(!steps.iter().any(|step| *step == "SCAN outbox"), "{steps:?}");
+    }
 }
