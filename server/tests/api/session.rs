@@ -293,13 +293,15 @@ async fn an_untrusted_x_forwarded_for_cannot_dodge_the_address_throttle() {
     assert_problem(throttled, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
 }
 
-/// Timing must not tell whether an account exists: 200 wrong sign-ins, interleaved, and the
-/// median refusal for a known account within 20% of the one for an unknown account.
+/// Timing must not tell whether an account exists: 100 pairs of wrong sign-ins, one for a
+/// known and one for an unknown account back to back, and the median of the pairs' ratios
+/// within 20% of even. Pairing compares each refusal with its neighbour, so the machine's
+/// load, which moves both, cancels out (medians of the two sides taken apart once read 1.29
+/// on a busy machine); a refusal that skipped or added work would still show in every pair.
 #[tokio::test]
 async fn known_and_unknown_accounts_are_refused_in_the_same_time() {
     let app = spawn_app().await;
-    let mut known = Vec::new();
-    let mut unknown = Vec::new();
+    let mut ratios = Vec::new();
     for round in 0..100 {
         // Stay under both throttles: 8 failures per login, 16 per address in each window.
         if round % 8 == 0 {
@@ -309,20 +311,18 @@ async fn known_and_unknown_accounts_are_refused_in_the_same_time() {
         if round % 2 == 1 {
             order.reverse();
         }
+        let (mut known, mut unknown) = (0.0, 0.0);
         for (login, is_known) in order {
             let started = std::time::Instant::now();
             let response = app.browser().sign_in(login, "not the password").await;
-            let took = started.elapsed();
+            let took = started.elapsed().as_secs_f64();
             assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "round {round}");
-            if is_known { known.push(took) } else { unknown.push(took) }
+            if is_known { known = took } else { unknown = took }
         }
+        ratios.push(known / unknown);
     }
-    let median = |times: &mut Vec<std::time::Duration>| {
-        times.sort();
-        times[times.len() / 2].as_secs_f64()
-    };
-    let (known, unknown) = (median(&mut known), median(&mut unknown));
-    let ratio = known.max(unknown) / known.min(unknown);
-    println!("median refusal: known {known:.4} s, unknown {unknown:.4} s, ratio {ratio:.3}");
-    assert!(ratio <= 1.2, "known {known} s vs unknown {unknown} s");
+    ratios.sort_by(f64::total_cmp);
+    let ratio = ratios[ratios.len() / 2];
+    println!("median of known / unknown refusal time over 100 pairs: {ratio:.3}");
+    assert!((1.0 / 1.2..=1.2).contains(&ratio), "known / unknown = {ratio:.3}");
 }
