@@ -16,21 +16,22 @@ use crate::{
 };
 
 /// Inputs whose change means the app must be rebuilt.
-const SOURCES: [&str; 11] = [
+const SOURCES: [&str; 10] = [
     "src",
     "style",
     "locales",
     "assets",
     "api/src",
     "index.html",
-    SIGN_IN_PAGE,
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
     ".cargo/config.toml",
 ];
 const STAMP: &str = ".build-stamp";
-/// The sign-in page's own small app (`src/bin/signin.rs`), served for a first visit to `/signin`.
+/// The sign-in page's own small app (`src/bin/signin.rs`), served for a first visit to
+/// `/signin`. Its page is `index.html` building that binary instead, written next to it (trunk
+/// reads a page's links relative to the page) and ignored by git.
 const SIGN_IN_PAGE: &str = "signin.html";
 
 /// Builds `dist/` unless it is newer than every source.
@@ -46,6 +47,10 @@ pub fn build() -> anyhow::Result<()> {
     // The sign-in page's own small app first, in a folder of its own: a trunk build replaces
     // its whole output folder. Its page joins the whole app's as `signin.html`.
     let sign_in = root.join("target/signin-dist");
+    let index = fs::read_to_string(root.join("index.html"))?;
+    let page = index.replace(r#"data-bin="farewell""#, r#"data-bin="signin""#);
+    anyhow::ensure!(page != index, "index.html builds no data-bin=\"farewell\"");
+    fs::write(root.join(SIGN_IN_PAGE), page)?;
     run(cmd("trunk")
         .args(["build", "--release", "--offline", "--dist"])
         .arg(&sign_in)
