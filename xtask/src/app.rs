@@ -16,13 +16,15 @@ use crate::{
 };
 
 /// Inputs whose change means the app must be rebuilt.
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 11] = [
     "src",
     "style",
     "locales",
     "assets",
     "api/src",
     "index.html",
+    // How the app is built is an input too: a changed recipe must not serve the old build.
+    "xtask/src/app.rs",
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
