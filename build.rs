@@ -3,25 +3,17 @@
 
 use std::{collections::BTreeMap, env, fs, path::Path};
 
-const LOCALES: [(&str, &str); 2] = [("EN", "locales/en.json"), ("ZH_CN", "locales/zh-CN.json")];
-
-/// The `Lang` variant of a language's static.
-fn variant(name: &str) -> &'static str {
-    match name {
-        "EN" => "En",
-        "ZH_CN" => "ZhCn",
-        _ => panic!("no Lang variant for {name}"),
-    }
-}
+/// Each language's `Lang` variant and its strings.
+const LOCALES: [(&str, &str); 2] = [("En", "locales/en.json"), ("ZhCn", "locales/zh-CN.json")];
 
 fn main() {
     let mut tables = Vec::new();
-    for (name, path) in LOCALES {
+    for (variant, path) in LOCALES {
         println!("cargo:rerun-if-changed={path}");
         let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let table: BTreeMap<String, String> =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        tables.push((name, path, table));
+        tables.push((variant, path, table));
     }
     let (_, reference_path, reference) = &tables[0];
     for (_, path, table) in &tables[1..] {
@@ -51,8 +43,8 @@ fn main() {
         out.push_str(&format!(
             "    pub fn {key}(&self) -> &'static str {{\n        match self.lang {{\n"
         ));
-        for (name, _, table) in &tables {
-            out.push_str(&format!("            Lang::{} => {:?},\n", variant(name), table[key]));
+        for (variant, _, table) in &tables {
+            out.push_str(&format!("            Lang::{variant} => {:?},\n", table[key]));
         }
         out.push_str("        }\n    }\n\n");
     }

@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn placeholders_match_between_languages() {
-        // Every `{name}` of a string, in order of first appearance.
+        // Every `{name}` of a string, sorted.
         let placeholders = |text: &str| {
             let mut names: Vec<String> = text
                 .split('{')
