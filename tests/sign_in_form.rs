@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{mount, settle};
+use common::{ME, mount, settle};
 use farewell::pages::sign_in::SignIn;
 use leptos::{prelude::*, task::tick};
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,8 +34,6 @@ fn mount_sign_in_then(next: Option<&str>, go: Callback<String>) -> HtmlElement {
     let next = next.map(str::to_owned);
     mount(move || view! { <SignIn next=Signal::stored(next) signed_out_notice=false go=go /> })
 }
-
-const ME: &str = r#"{"account_id":"1876543210","name":"Mei Lin","email_masked":"d***@example.com","phone_masked":null,"region":"US","member_since":"2019-03-14T09:30:00Z","language":"en","state":"active"}"#;
 
 fn by_id<T: JsCast>(id: &str) -> T {
     document().get_element_by_id(id).unwrap().unchecked_into()

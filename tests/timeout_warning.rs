@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{find, mount, settle, text};
+use common::{ME, find, mount, settle, text};
 use farewell::{
     auth::{AuthState, use_auth},
     components::timeout_warning::TimeoutWarning,
@@ -17,8 +17,6 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const ME: &str = r#"{"account_id":"1876543210","name":"Mei Lin","email_masked":"d***@example.com","phone_masked":null,"region":"US","member_since":"2019-03-14T09:30:00Z","language":"en","state":"active"}"#;
 
 /// Signed in as ME: `GET /session` says so (`{"me": …}`), `GET /me` answers it.
 fn fake_me() {

@@ -6,6 +6,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;
 
+/// The demo person as `GET /me` answers, for tests that fake a signed-in session.
+pub const ME: &str = r#"{"account_id":"1876543210","name":"Mei Lin","email_masked":"d***@example.com","phone_masked":null,"region":"US","member_since":"2019-03-14T09:30:00Z","language":"en","state":"active"}"#;
+
 /// Mounts `view` (with the app's contexts) in a fresh container appended to `<body>`.
 pub fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> HtmlElement {
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
