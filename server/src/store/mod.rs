@@ -236,6 +236,15 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     connect_with(database_url, None).await
 }
 
+/// A migrated SQLite database in a folder of its own, for unit tests; the folder goes with
+/// the returned guard.
+#[cfg(test)]
+pub(crate) async fn temporary_sqlite() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = connect(&format!("sqlite://{}/f.db", dir.path().display())).await.unwrap();
+    (dir, db)
+}
+
 /// [`connect`], with at most `postgres_connections` connections to PostgreSQL (default
 /// [`default_postgres_connections`]); SQLite ignores it.
 pub async fn connect_with(

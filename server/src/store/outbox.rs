@@ -205,10 +205,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_claim_reads_only_the_index_of_undelivered_messages() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = super::super::connect(&format!("sqlite://{}/f.db", dir.path().display()))
-            .await
-            .unwrap();
+        let (_dir, db) = super::super::temporary_sqlite().await;
         let plan: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", claim_sql(Backend::Sqlite)))
                 .bind(0_i64)

@@ -434,10 +434,7 @@ mod tests {
 
     #[tokio::test]
     async fn reads_at_one_moment_see_one_moment_and_leave_none_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::store::connect(&format!("sqlite://{}/f.db", dir.path().display()))
-            .await
-            .unwrap();
+        let (_dir, db) = crate::store::temporary_sqlite().await;
         let count = "SELECT COUNT(*) FROM server_secrets WHERE name = 'moment'";
         let insert = "INSERT INTO server_secrets (name, value) VALUES ('moment', x'00')";
 

@@ -459,10 +459,7 @@ mod sqlite_writer {
 
     /// A database file of its own, and its gate.
     async fn sqlite() -> (tempfile::TempDir, Db, WriteGate) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = super::super::connect(&format!("sqlite://{}/f.db", dir.path().display()))
-            .await
-            .unwrap();
+        let (dir, db) = super::super::temporary_sqlite().await;
         (dir, db, WriteGate::for_backend(Backend::Sqlite))
     }
 
