@@ -59,6 +59,25 @@ test('a first visit to sign-in logs no error, not even a refused request', async
   await page.context().close();
 });
 
+test('who is signed in is asked once, by the page itself, while the app still downloads', async () => {
+  const page = await openPage(browser);
+  const sessionChecks = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((entry) => new URL(entry.name).pathname === '/api/v1/session')
+    .map((entry) => entry.initiatorType));
+  await page.goto(`${BASE_URL}/signin`);
+  await heading(page, 'Sign in');
+  // Started by the <link rel=preload> in the page's head ('link'), and the app took that
+  // answer rather than asking again ('fetch').
+  assert.deepEqual(await sessionChecks(), ['link']);
+  await signIn(page);
+  await heading(page, 'Personal info');
+  await page.goto(`${BASE_URL}/account/devices`);
+  await heading(page, 'Devices');
+  assert.deepEqual(await sessionChecks(), ['link']);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a first visit to sign-in loads only the sign-in app, and signing in opens the whole app', async () => {
   const page = await openPage(browser);
   const wasm = [];

@@ -1,0 +1,14 @@
+import { launch, openPage, heading, signIn, BASE_URL } from './helpers.js';
+const browser = await launch();
+const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+await signIn(page);
+await heading(page, 'Personal info');
+const reqs = [];
+page.on('request', r => { if (r.url().includes('/api/')) reqs.push(r.url()); });
+const msgs = [];
+page.on('console', m => msgs.push(m.text()));
+await page.goto(`${BASE_URL}/account`);
+await heading(page, 'Personal info');
+await page.waitForTimeout(4000);
+console.log(reqs, msgs);
+await browser.close();
