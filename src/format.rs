@@ -18,15 +18,22 @@ thread_local! {
     static FORMATTERS: RefCell<HashMap<(Lang, String), Function>> = RefCell::default();
 }
 
-/// The format function for `lang` and `what`, built by `build` the first time.
-fn formatter(lang: Lang, what: &str, build: impl FnOnce() -> Function) -> Function {
+/// The format function for `lang` and `what`, built by `build` the first time (`None` when
+/// `Intl` refuses the options).
+fn formatter(lang: Lang, what: &str, build: impl FnOnce() -> Option<Function>) -> Option<Function> {
     let key = (lang, what.to_owned());
     if let Some(format) = FORMATTERS.with_borrow(|built| built.get(&key).cloned()) {
-        return format;
+        return Some(format);
     }
-    let format = build();
+    let format = build()?;
     FORMATTERS.with_borrow_mut(|built| built.insert(key, format.clone()));
-    format
+    Some(format)
+}
+
+/// `Intl[name]`, a constructor that older browsers may lack.
+fn intl_constructor(name: &str) -> Option<Function> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    Reflect::get(&intl, &name.into()).ok()?.dyn_into().ok()
 }
 
 /// A long date such as "14 March 2019" / "2019年3月14日" from an RFC 3339 timestamp.
@@ -38,11 +45,10 @@ pub fn long_date(lang: Lang, rfc3339: &str) -> String {
     let format = formatter(lang, "long date", || {
         let options = Object::new();
         let _ = Reflect::set(&options, &"dateStyle".into(), &"long".into());
-        Intl::DateTimeFormat::new(&locales(lang), &options).format()
+        Some(Intl::DateTimeFormat::new(&locales(lang), &options).format())
     });
     format
-        .call1(&JsValue::NULL, &date)
-        .ok()
+        .and_then(|format| format.call1(&JsValue::NULL, &date).ok())
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| rfc3339.to_owned())
 }
@@ -51,9 +57,7 @@ pub fn long_date(lang: Lang, rfc3339: &str) -> String {
 /// the browser cannot name it.
 pub fn region_name(lang: Lang, code: &str) -> String {
     let named = || -> Option<String> {
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let constructor: Function =
-            Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into().ok()?;
+        let constructor = intl_constructor("DisplayNames")?;
         let options = Object::new();
         Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
         let names = Reflect::construct(&constructor, &Array::of2(&locales(lang), &options)).ok()?;
@@ -75,8 +79,12 @@ fn number_format(
         for (key, v) in options {
             let _ = Reflect::set(&opts, &JsValue::from_str(key), v);
         }
-        Intl::NumberFormat::new(&locales(lang), &opts).format()
-    });
+        // Constructed through Reflect, which hands back the RangeError of an unknown
+        // currency, say, where `Intl::NumberFormat::new` would abort the app.
+        let arguments = Array::of2(&locales(lang), &opts);
+        let format = Reflect::construct(&intl_constructor("NumberFormat")?, &arguments).ok()?;
+        Some(format.unchecked_into::<Intl::NumberFormat>().format())
+    })?;
     format.call1(&JsValue::NULL, &JsValue::from_f64(value)).ok()?.as_string()
 }
 
@@ -111,5 +119,13 @@ pub fn money(lang: Lang, amount: &farewell_api::Money) -> String {
         &[("style", "currency".into()), ("currency", amount.currency.as_str().into())],
         value,
     )
-    .unwrap_or_else(|| format!("{value:.2} {}", amount.currency))
+    .unwrap_or_else(|| plain_money(amount))
+}
+
+/// "12.50 USD", for a currency `Intl` does not know. Integer arithmetic: formatting an `f64`
+/// would pull float formatting, some 10 KB, into the bundle for this fallback alone.
+fn plain_money(amount: &farewell_api::Money) -> String {
+    let sign = if amount.minor < 0 { "-" } else { "" };
+    let minor = amount.minor.unsigned_abs();
+    format!("{sign}{}.{:02} {}", minor / 100, minor % 100, amount.currency)
 }

@@ -28,3 +28,12 @@ fn each_language_and_currency_keeps_its_own_format() {
     }
     assert_eq!(format::long_date(Lang::En, "not a date"), "not a date");
 }
+
+#[wasm_bindgen_test]
+fn an_amount_in_a_currency_intl_refuses_is_still_shown_exactly() {
+    // `Intl.NumberFormat` throws a RangeError for a malformed currency code.
+    let amount = |minor| Money { minor, currency: "U$".to_owned() };
+    assert_eq!(format::money(Lang::En, &amount(1250)), "12.50 U$");
+    assert_eq!(format::money(Lang::En, &amount(5)), "0.05 U$");
+    assert_eq!(format::money(Lang::En, &amount(-1999)), "-19.99 U$");
+}
