@@ -30,10 +30,15 @@ impl Auth {
     pub fn refresh(&self) {
         let state = self.state;
         spawn_local(async move {
-            state.set(match api_client::session().await {
+            let answer = match api_client::session().await {
                 Ok(Some(me)) => AuthState::SignedIn(me),
                 Ok(None) | Err(_) => AuthState::SignedOut,
-            });
+            };
+            // The same answer again (a page re-reading on arrival) must not re-render
+            // everything that shows who is signed in.
+            if state.with_untracked(|known| *known != answer) {
+                state.set(answer);
+            }
         });
     }
 

@@ -1,5 +1,6 @@
-//! The timeout warning in a real browser, with a short idle limit. The API is replaced at the
-//! HTTP boundary (`window.fetch`) — only in these component tests.
+//! The session as this browser knows it, in a real browser: re-checking it, and the timeout
+//! warning with a short idle limit. The API is replaced at the HTTP boundary (`window.fetch`)
+//! — only in these component tests.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -67,5 +68,38 @@ async fn the_warning_appears_before_the_timeout_and_staying_signed_in_dismisses_
     sleep(4_500).await;
     settle().await;
     assert_eq!(auth.state.get_untracked(), AuthState::SignedOut, "the session ended");
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn asking_again_and_hearing_the_same_answer_wakes_nothing() {
+    fake_me();
+    let auth_slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let runs = RwSignal::new(0);
+    let slot = auth_slot.clone();
+    let container = mount(move || {
+        let auth = use_auth();
+        slot.set(Some(auth));
+        // Stands for everything on screen that shows who is signed in.
+        Effect::new(move || {
+            auth.state.track();
+            runs.update_untracked(|n| *n += 1);
+        });
+    });
+    settle().await;
+    let auth = auth_slot.get().unwrap();
+    assert!(matches!(auth.state.get_untracked(), AuthState::SignedIn(_)));
+    let woken = runs.get_untracked();
+
+    auth.refresh();
+    settle().await;
+    assert_eq!(runs.get_untracked(), woken, "the same person, signed in as before");
+
+    // A different answer still gets through.
+    js_sys::eval("window.fetch = async () => new Response('{\"me\":null}', { status: 200, headers: { 'content-type': 'application/json' } });").unwrap();
+    auth.refresh();
+    settle().await;
+    assert_eq!(auth.state.get_untracked(), AuthState::SignedOut);
+    assert_eq!(runs.get_untracked(), woken + 1);
     container.remove();
 }

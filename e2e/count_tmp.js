@@ -1,0 +1,15 @@
+import { launch, openPage, heading, signIn, BASE_URL, api, signInByApi } from './helpers.js';
+const browser = await launch();
+const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+await signIn(page);
+await heading(page, 'Personal info');
+await page.goto(`${BASE_URL}/account/close`);
+await heading(page, 'Before you go');
+console.log('before', await page.evaluate(() => [document.querySelectorAll('main *').length, document.body.innerText.length]));
+await page.getByRole('button', { name: 'Continue to the checklist' }).click();
+await heading(page, 'Checklist');
+await page.waitForTimeout(500);
+console.log('checklist', await page.evaluate(() => [document.querySelectorAll('main *').length, document.body.innerText.length]));
+console.log(await page.evaluate(() => document.querySelector('main').innerHTML.length));
+await signInByApi(page); await api(page, 'DELETE', '/deletion');
+await browser.close();

@@ -1,0 +1,10 @@
+import { launch, openPage, heading, signIn, BASE_URL } from './helpers.js';
+const browser = await launch();
+const page = await openPage(browser);
+await page.goto(`${BASE_URL}/signin`);
+await browser.startTracing(page, { categories: ['blink.user_timing', 'disabled-by-default-v8.cpu_profiler', 'v8'] });
+await page.reload(); await heading(page, 'Sign in');
+const ev = JSON.parse(await browser.stopTracing()).traceEvents;
+const c = {}; for (const e of ev) c[e.name] = (c[e.name] ?? 0) + 1;
+console.log(Object.entries(c).sort((a,b)=>b[1]-a[1]).slice(0,20));
+await browser.close();

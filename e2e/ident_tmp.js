@@ -1,0 +1,12 @@
+import { launch, openPage, heading, signIn, BASE_URL } from './helpers.js';
+const browser = await launch();
+const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+await signIn(page);
+await heading(page, 'Personal info');
+await page.goto(`${BASE_URL}/account/close`);
+await heading(page, 'Before you go');
+await page.evaluate(() => { window.__h = document.querySelector('h1'); window.__log = []; new MutationObserver((ms) => { for (const m of ms) window.__log.push(m.type + ':' + m.target.nodeName + '+' + [...m.addedNodes].map(n => n.nodeName).join(',') + '-' + [...m.removedNodes].map(n => n.nodeName).join(',')); }).observe(document.body, { subtree: true, childList: true, characterData: true }); });
+await page.getByRole('button', { name: 'Continue to the checklist' }).click();
+await heading(page, 'Checklist');
+console.log(await page.evaluate(() => [window.__h === document.querySelector('h1'), window.__h.isConnected, window.__log.slice(0, 30)]));
+await browser.close();
