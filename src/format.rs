@@ -79,8 +79,8 @@ fn number_format(
         for (key, v) in options {
             let _ = Reflect::set(&opts, &JsValue::from_str(key), v);
         }
-        // Constructed through Reflect, which hands back the RangeError of an unknown
-        // currency, say, where `Intl::NumberFormat::new` would abort the app.
+        // Constructed through Reflect, which hands back the RangeError of a malformed
+        // currency code, say, where `Intl::NumberFormat::new` would abort the app.
         let arguments = Array::of2(&locales(lang), &opts);
         let format = Reflect::construct(&intl_constructor("NumberFormat")?, &arguments).ok()?;
         Some(format.unchecked_into::<Intl::NumberFormat>().format())
@@ -122,7 +122,7 @@ pub fn money(lang: Lang, amount: &farewell_api::Money) -> String {
     .unwrap_or_else(|| plain_money(amount))
 }
 
-/// "12.50 USD", for a currency `Intl` does not know. Integer arithmetic: formatting an `f64`
+/// "12.50 U$", for a currency code `Intl` refuses (a malformed one). Integer arithmetic: formatting an `f64`
 /// would pull float formatting, some 10 KB, into the bundle for this fallback alone.
 fn plain_money(amount: &farewell_api::Money) -> String {
     let sign = if amount.minor < 0 { "-" } else { "" };
