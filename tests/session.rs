@@ -21,13 +21,18 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Signed in as ME: `GET /session` says so (`{"me": …}`), `GET /me` answers it.
 fn fake_me() {
+    fake_session(ME);
+}
+
+/// `GET /session` answers `{"me": me}` (`null`: nobody is signed in), `GET /me` answers `me`.
+fn fake_session(me: &str) {
     js_sys::Function::new_with_args(
         "me",
         "window.fetch = async (input) => new Response(
             (input.url ?? String(input)).endsWith('/api/v1/session') ? `{\"me\":${me}}` : me,
             { status: 200, headers: { 'content-type': 'application/json' } });",
     )
-    .call1(&JsValue::NULL, &ME.into())
+    .call1(&JsValue::NULL, &me.into())
     .unwrap();
 }
 
@@ -96,7 +101,7 @@ async fn asking_again_and_hearing_the_same_answer_wakes_nothing() {
     assert_eq!(runs.get_untracked(), woken, "the same person, signed in as before");
 
     // A different answer still gets through.
-    js_sys::eval("window.fetch = async () => new Response('{\"me\":null}', { status: 200, headers: { 'content-type': 'application/json' } });").unwrap();
+    fake_session("null");
     auth.refresh();
     settle().await;
     assert_eq!(auth.state.get_untracked(), AuthState::SignedOut);
