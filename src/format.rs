@@ -122,8 +122,9 @@ pub fn money(lang: Lang, amount: &farewell_api::Money) -> String {
     .unwrap_or_else(|| plain_money(amount))
 }
 
-/// "12.50 U$", for a currency code `Intl` refuses (a malformed one). Integer arithmetic: formatting an `f64`
-/// would pull float formatting, some 10 KB, into the bundle for this fallback alone.
+/// "12.50 U$", for a currency code `Intl` refuses (a malformed one). Integer arithmetic:
+/// formatting an `f64` would pull float formatting, some 10 KB, into the bundle for this
+/// fallback alone.
 fn plain_money(amount: &farewell_api::Money) -> String {
     let sign = if amount.minor < 0 { "-" } else { "" };
     let minor = amount.minor.unsigned_abs();
