@@ -1,11 +1,14 @@
 // `cargo xtask bench`: how long a cold visit takes from navigation start until the sign-in
 // button can be pressed, for /signin and for a static HTML page with the same form served by
 // the same server (the baseline), interleaved round by round; and the bytes /signin transfers.
+// With FLOOR (a path), the framework floor's page too: Leptos mounting only the baseline's form.
 // Prints one JSON object on stdout.
 import { launch } from './helpers.js';
 
 const BASE_URL = process.env.BASE_URL;
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
+const PAGES = { ours: '/signin', baseline: '/bench-baseline.html' };
+if (process.env.FLOOR) PAGES.floor = process.env.FLOOR;
 
 /// Records when a submit button first exists and is enabled, as the page builds itself.
 /// (Ours says `aria-disabled` with the reason until both fields are filled; it already
@@ -38,14 +41,15 @@ async function visit(browser, path) {
 }
 
 const browser = await launch();
-const result = { ours: [], baseline: [], bytes: 0 };
+const names = Object.keys(PAGES);
+const result = { ...Object.fromEntries(names.map((name) => [name, []])), bytes: 0 };
 // One unmeasured visit of each warms the server and the disk cache alike.
-await visit(browser, '/signin');
-await visit(browser, '/bench-baseline.html');
+for (const name of names) await visit(browser, PAGES[name]);
 for (let round = 0; round < ROUNDS; round += 1) {
-  const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+  // Each page takes each place in the order in turn.
+  const order = names.map((_, i) => names[(i + round) % names.length]);
   for (const which of order) {
-    const measured = await visit(browser, which === 'ours' ? '/signin' : '/bench-baseline.html');
+    const measured = await visit(browser, PAGES[which]);
     result[which].push(measured.readyMs);
     if (which === 'ours') result.bytes = measured.bytes;
   }

@@ -74,6 +74,27 @@ pub fn build() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The benchmark's framework floor (`bench/floor/`), built as the app is, into `out` as the
+/// page `page` with its files beside it.
+pub fn build_floor(out: &Path, page: &str) -> anyhow::Result<()> {
+    let built = root().join("target/bench/floor-dist");
+    run(cmd("trunk")
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(&built)
+        .arg("bench/floor/index.html"))?;
+    move_inline_scripts(&built.join("index.html"))?;
+    compress(&built)?;
+    for path in files(&built)? {
+        let name = path.file_name().context("a file has a name")?.to_string_lossy();
+        let name = match name.strip_prefix("index.html") {
+            Some(suffix) => format!("{page}{suffix}"),
+            None => name.into_owned(),
+        };
+        fs::copy(&path, out.join(name))?;
+    }
+    Ok(())
+}
+
 /// The sign-in page: `index.html` building the sign-in app, and without the preload of
 /// `GET /session`. The sign-in form shows without that answer, so on its page the preload
 /// would only queue ahead of the app's own files: on a cold start, ready in 230–246 ms with

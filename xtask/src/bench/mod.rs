@@ -62,10 +62,14 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     let effort = if quick { QUICK } else { FULL };
 
     let dist = baseline_dist()?;
+    if !quick {
+        step("building the framework floor (bench/floor: Leptos mounting the baseline's form)");
+        app::build_floor(&dist, ready::FLOOR_PAGE)?;
+    }
     let server = TestServer::start_with("bench", "release", &dist)?;
     let mut rows = Vec::new();
     step("measuring the first visit in Chromium (ready time, transfer)");
-    rows.extend(ready::first_visit(&server, effort)?);
+    rows.extend(ready::first_visit(&server, effort, !quick)?);
     if !quick {
         step("running Lighthouse (desktop and mobile, /signin and /account)");
         let cookie = load::sign_in(server.port)?;
@@ -193,6 +197,7 @@ fn browser_bench<T: serde::de::DeserializeOwned>(
     script: &str,
     server: &TestServer,
     rounds: usize,
+    env: &[(&str, &str)],
 ) -> anyhow::Result<T> {
     let out = cmd("node")
         .arg(script)
@@ -200,6 +205,7 @@ fn browser_bench<T: serde::de::DeserializeOwned>(
         .env("BASE_URL", server.url())
         .env("ROUNDS", rounds.to_string())
         .env("CHROMIUM", tools::CHROMIUM)
+        .envs(env.iter().copied())
         .output()
         .context("cannot run node")?;
     anyhow::ensure!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));

@@ -1,5 +1,7 @@
 //! The first visit, measured in Chromium: bytes transferred, and time until the sign-in
-//! button can be pressed against a static page with the same form.
+//! button can be pressed against a static page with the same form. The full run also times
+//! the framework's floor, Leptos mounting nothing but that form (`bench/floor/`): the part of
+//! the ratio no client-side-rendered page can avoid here.
 
 use serde::Deserialize;
 
@@ -10,15 +12,27 @@ use crate::server::TestServer;
 struct Visits {
     ours: Vec<f64>,
     baseline: Vec<f64>,
+    /// Empty unless the floor's page was visited.
+    #[serde(default)]
+    floor: Vec<f64>,
     bytes: f64,
 }
 
-pub fn first_visit(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
-    let visits: Visits = browser_bench("bench_ready.js", server, effort.browser_rounds)?;
+/// Where `cargo xtask bench` serves the framework floor.
+pub const FLOOR_PAGE: &str = "bench-floor.html";
+
+pub fn first_visit(
+    server: &TestServer,
+    effort: Effort,
+    with_floor: bool,
+) -> anyhow::Result<Vec<Row>> {
+    let floor_page = format!("/{FLOOR_PAGE}");
+    let env: &[(&str, &str)] = if with_floor { &[("FLOOR", &floor_page)] } else { &[] };
+    let visits: Visits = browser_bench("bench_ready.js", server, effort.browser_rounds, env)?;
     let kb = visits.bytes / 1024.0;
     let (ours_50, base_50) = (percentile(&visits.ours, 50.0), percentile(&visits.baseline, 50.0));
     let (ours_90, base_90) = (percentile(&visits.ours, 90.0), percentile(&visits.baseline, 90.0));
-    Ok(vec![
+    let mut rows = vec![
         Row::absolute(
             "first_load",
             "first-load transfer of /signin (brotli)",
@@ -45,5 +59,18 @@ pub fn first_visit(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Ro
             "≤ 3.0×",
             ours_90 / base_90 <= 3.0,
         ),
-    ])
+    ];
+    if !visits.floor.is_empty() {
+        let floor_50 = percentile(&visits.floor, 50.0);
+        rows.push(Row::ratio(
+            "ready_floor_median",
+            "ready time, median, of the framework floor (Leptos mounting only the baseline's form)",
+            format!("{base_50:.0} ms"),
+            format!("{floor_50:.0} ms"),
+            floor_50 / base_50,
+            "reported",
+            true,
+        ));
+    }
+    Ok(rows)
 }

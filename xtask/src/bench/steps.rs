@@ -14,7 +14,7 @@ struct Walks {
 
 pub fn transitions(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
     let rounds = (effort.browser_rounds / 2).max(1);
-    let walks: Walks = browser_bench("bench_steps.js", server, rounds)?;
+    let walks: Walks = browser_bench("bench_steps.js", server, rounds, &[])?;
     let p95 = percentile(&walks.transitions, 95.0);
     Ok(vec![Row::absolute(
         "step_transition",
