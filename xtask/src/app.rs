@@ -64,6 +64,8 @@ pub fn build() -> anyhow::Result<()> {
     }
     for page in ["index.html", SIGN_IN_PAGE] {
         move_inline_scripts(&dist.join(page))?;
+        let path = dist.join(page);
+        fs::write(&path, without_comments(&fs::read_to_string(&path)?))?;
     }
     compress(&dist)?;
     fs::write(dist.join(STAMP), "")?;
@@ -133,6 +135,26 @@ fn move_inline_scripts(page: &Path) -> anyhow::Result<()> {
     }
     fs::write(page, html)?;
     Ok(())
+}
+
+/// `html` without its comments: they are for readers of `index.html`, not for every visit to
+/// download (and the one above the session preload would describe a line the sign-in page
+/// lacks).
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(rest[..start].trim_end_matches([' ', '\t']));
+        rest = match rest[start..].find("-->") {
+            Some(end) => {
+                let after = &rest[start + end + "-->".len()..];
+                after.strip_prefix('\n').unwrap_or(after)
+            }
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -237,5 +259,18 @@ mod tests {
         assert!(!page.contains("/api/v1/session"), "{page}");
         assert!(page.contains(r#"data-bin="signin""#) && !page.contains(r#"data-bin="farewell""#));
         assert_eq!(page.lines().count(), index.lines().count() - 1, "only that line goes");
+    }
+
+    #[test]
+    fn built_pages_lose_their_comments_and_nothing_else() {
+        let html = "<head>\n    <!-- why the next line,\n         on two lines -->\n    <link rel=\"preload\">\n  </head>\n<body><!-- a --><p>x</p></body>\n";
+        assert_eq!(
+            without_comments(html),
+            "<head>\n    <link rel=\"preload\">\n  </head>\n<body><p>x</p></body>\n"
+        );
+        let index = fs::read_to_string(root().join("index.html")).unwrap();
+        let built = without_comments(&index);
+        assert!(index.contains("<!--") && !built.contains("<!--") && !built.contains("-->"));
+        assert!(built.contains("<noscript>") && built.contains(r#"href="/api/v1/session""#));
     }
 }
