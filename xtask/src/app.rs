@@ -63,9 +63,7 @@ pub fn build() -> anyhow::Result<()> {
         fs::copy(&path, dist.join(name))?;
     }
     for page in ["index.html", SIGN_IN_PAGE] {
-        move_inline_scripts(&dist.join(page))?;
-        let path = dist.join(page);
-        fs::write(&path, without_comments(&fs::read_to_string(&path)?))?;
+        finish_page(&dist.join(page))?;
     }
     compress(&dist)?;
     fs::write(dist.join(STAMP), "")?;
@@ -84,7 +82,7 @@ pub fn build_floor(out: &Path, page: &str) -> anyhow::Result<()> {
         .args(["build", "--release", "--offline", "--dist"])
         .arg(&built)
         .arg("bench/floor/index.html"))?;
-    move_inline_scripts(&built.join("index.html"))?;
+    finish_page(&built.join("index.html"))?;
     compress(&built)?;
     for path in files(&built)? {
         let name = path.file_name().context("a file has a name")?.to_string_lossy();
@@ -113,11 +111,12 @@ fn sign_in_page(index: &str) -> anyhow::Result<String> {
         .collect())
 }
 
-/// Trunk writes its boot code inline; a CSP without `unsafe-inline` would block it, so it
-/// moves into a content-named file beside the page, referenced by `src`.
-fn move_inline_scripts(page: &Path) -> anyhow::Result<()> {
+/// A built page as it is served: without its comments, and with trunk's inline boot code
+/// (which a CSP without `unsafe-inline` would block) moved into a content-named file beside
+/// the page, referenced by `src`.
+fn finish_page(page: &Path) -> anyhow::Result<()> {
     let dist = page.parent().context("a page has a folder")?;
-    let mut html = fs::read_to_string(page)?;
+    let mut html = without_comments(&fs::read_to_string(page)?);
     const OPEN: &str = "<script type=\"module\">";
     while let Some(start) = html.find(OPEN) {
         let body_start = start + OPEN.len();
