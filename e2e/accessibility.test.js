@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, launch, openPage, expectNoAxeViolations, axeChecks, signInByApi,
+  BASE_URL, chooseLanguage, launch, openPage, expectNoAxeViolations, axeChecks, signInByApi,
 } from './helpers.js';
 
 let browser;
@@ -30,7 +30,7 @@ for (const lang of ['en', 'zh-CN']) {
   for (const colorScheme of ['light', 'dark']) {
     test(`every screen passes axe in ${lang}, ${colorScheme}, at 320/640/768/1280 px`, async () => {
       const page = await openPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } });
-      await page.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
+      await chooseLanguage(page.context(), lang);
       await page.goto(`${BASE_URL}/signin`);
       await signInByApi(page);
       for (const screen of SCREENS) {
@@ -38,7 +38,7 @@ for (const lang of ['en', 'zh-CN']) {
         await checkScreen(page, screen.path, lang);
       }
       const anonymous = await openPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } });
-      await anonymous.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
+      await chooseLanguage(anonymous.context(), lang);
       for (const screen of SCREENS) {
         if (screen.signedIn) continue;
         await checkScreen(anonymous, screen.path, lang);

@@ -20,6 +20,11 @@ export async function launch() {
 }
 
 /// A page in a fresh context that fails the test on any console error or CSP report.
+/// Chooses the language as the switch does: the cookie the app keeps and the server reads.
+export async function chooseLanguage(context, lang) {
+  await context.addCookies([{ name: 'lang', value: lang, url: BASE_URL }]);
+}
+
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
   const page = await context.newPage();

@@ -2,7 +2,9 @@
 // Chinese, light and dark, at 320 and 1280 px, into OUT_DIR (target/screenshots/).
 import { mkdir } from 'node:fs/promises';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, launch, api, lastCodeTo, signInByApi } from './helpers.js';
+import {
+  BASE_URL, DEMO, chooseLanguage, launch, api, lastCodeTo, signInByApi,
+} from './helpers.js';
 
 const OUT_DIR = process.env.OUT_DIR ?? 'screenshots';
 const LANGS = ['en', 'zh-CN'];
@@ -57,7 +59,7 @@ let count = 0;
 for (const screen of SCREENS) {
   if (screen.before) await screen.before(page);
   for (const lang of LANGS) {
-    await page.evaluate((tag) => localStorage.setItem('farewell-lang', tag), lang);
+    await chooseLanguage(context, lang);
     for (const colorScheme of SCHEMES) {
       await page.emulateMedia({ colorScheme });
       for (const width of WIDTHS) {
@@ -78,6 +80,6 @@ console.log(`${count} screenshots in ${OUT_DIR}`);
 
 async function anonymousPage(lang, colorScheme, width) {
   const anonymous = await browser.newContext({ locale: 'en-US', colorScheme, viewport: { width, height: 900 } });
-  await anonymous.addInitScript((tag) => localStorage.setItem('farewell-lang', tag), lang);
+  await chooseLanguage(anonymous, lang);
   return anonymous.newPage();
 }

@@ -1,10 +1,12 @@
 //! Languages: English and Simplified Chinese, strings generated from `locales/*.json`.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 include!(concat!(env!("OUT_DIR"), "/strings.rs"));
 
-const STORAGE_KEY: &str = "farewell-lang";
+/// How long a chosen language is remembered: a year, renewed by each choice.
+const REMEMBER_SECS: u32 = 365 * 24 * 60 * 60;
 
 /// A choice of string, resolved in whatever language is current when it is shown.
 pub type Text = fn(&'static Strings) -> &'static str;
@@ -26,14 +28,12 @@ impl Lang {
         }
     }
 
+    /// The product language a tag asks for (any Chinese is Simplified Chinese), by the rule
+    /// the server also sends the sign-in page by.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let tag = tag.to_ascii_lowercase();
-        if tag.starts_with("zh") {
-            Some(Self::ZhCn)
-        } else if tag.starts_with("en") {
-            Some(Self::En)
-        } else {
-            None
+        match farewell_api::language_for(tag)? {
+            "zh-CN" => Some(Self::ZhCn),
+            _ => Some(Self::En),
         }
     }
 
@@ -60,11 +60,11 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// Starts from the remembered choice, else the browser's language, else English.
+    /// Starts from the remembered choice, else the browser's language, else English — the
+    /// order in which the server picks the sign-in page's language, so the page it sent is
+    /// the page the app draws.
     pub fn new() -> Self {
-        let remembered = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|tag| Lang::from_tag(&tag));
+        let remembered = remembered_tag().and_then(|tag| Lang::from_tag(&tag));
         let browser = || window().navigator().language().and_then(|tag| Lang::from_tag(&tag));
         let lang = remembered.or_else(browser).unwrap_or(Lang::En);
         let i18n = Self { lang: RwSignal::new(lang) };
@@ -86,9 +86,15 @@ impl I18n {
         self.lang.get().strings()
     }
 
+    /// Switches language and remembers the choice in a cookie, which the server reads too.
     pub fn set(&self, lang: Lang) {
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        if let Some(document) = html_document() {
+            let cookie = format!(
+                "{}={}; Path=/; Max-Age={REMEMBER_SECS}; SameSite=Lax; Secure",
+                farewell_api::LANGUAGE_COOKIE,
+                lang.tag()
+            );
+            let _ = document.set_cookie(&cookie);
         }
         self.lang.set(lang);
     }
@@ -118,8 +124,24 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     })
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    document().dyn_into().ok()
+}
+
+/// The language cookie's value. `document.cookie` is one `name=value; name=value` string of
+/// the cookies scripts may see (the session's is not one of them); a cookie library would
+/// add its date handling to the wasm for this one lookup.
+fn remembered_tag() -> Option<String> {
+    let cookies = html_document()?.cookie().ok()?;
+    cookie_value(&cookies, farewell_api::LANGUAGE_COOKIE).map(str::to_owned)
+}
+
+fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -173,5 +195,13 @@ mod tests {
         for ((key, en), (_, zh)) in EN.entries().into_iter().zip(ZH_CN.entries()) {
             assert_eq!(placeholders(en), placeholders(zh), "{key}");
         }
+    }
+
+    #[test]
+    fn the_language_cookie_is_found_among_others_and_not_by_a_longer_name() {
+        assert_eq!(cookie_value("a=1; lang=zh-CN; b=2", "lang"), Some("zh-CN"));
+        assert_eq!(cookie_value("lang=en", "lang"), Some("en"));
+        assert_eq!(cookie_value("language=zh-CN; xlang=zh-CN", "lang"), None);
+        assert_eq!(cookie_value("", "lang"), None);
     }
 }

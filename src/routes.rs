@@ -34,7 +34,7 @@ impl Page {
 
 /// Where to go after signing in: only a path on this site, never another origin.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    next.filter(|n| farewell_api::is_own_path(n))
         .unwrap_or_else(|| Page::PersonalInfo.path().to_owned())
 }
 

@@ -4,7 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::{app::provide_app_context, components::layout::Layout, pages::sign_in::SignIn};
+use crate::{
+    app::provide_app_context,
+    components::layout::Layout,
+    pages::sign_in::{SignIn, returned_failure},
+};
 
 #[component]
 pub fn SignInApp() -> impl IntoView {
@@ -14,6 +18,12 @@ pub fn SignInApp() -> impl IntoView {
     let param = |name: &str| query.as_ref().and_then(|q| q.get(name));
     let signed_out_notice = param("signed_out").is_some();
     let next = param("next");
+    let returned =
+        param("error").and_then(|error| returned_failure(&error, param("retry_after").as_deref()));
+    if returned.is_some() {
+        // Said once: a reload or a bookmark does not repeat an old failure.
+        forget_failure(&location, query.as_ref());
+    }
 
     view! {
         <Layout pathname=location.pathname().unwrap_or_default()>
@@ -23,7 +33,21 @@ pub fn SignInApp() -> impl IntoView {
                 go=Callback::new(|path: String| {
                     let _ = window().location().assign(&path);
                 })
+                returned=returned
             />
         </Layout>
+    }
+}
+
+/// Takes `error` and `retry_after` out of the address, keeping the rest.
+fn forget_failure(location: &web_sys::Location, query: Option<&web_sys::UrlSearchParams>) {
+    let Some(query) = query else { return };
+    query.delete("error");
+    query.delete("retry_after");
+    let query = String::from(query.to_string());
+    let path = location.pathname().unwrap_or_default();
+    let url = if query.is_empty() { path } else { format!("{path}?{query}") };
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }

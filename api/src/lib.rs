@@ -30,3 +30,57 @@ pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
 
 /// Path prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";
+
+/// The cookie in which the app keeps the reader's language, so that the server can send the
+/// sign-in page already written in it.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+/// The product language a BCP 47 tag asks for, as one of [`LANGUAGES`]: any Chinese reads the
+/// Simplified Chinese pages, any English the English ones; other languages none. The app
+/// (from the browser's language) and the server (from `Accept-Language`) both decide by it,
+/// so the page the server sends is the page the app would draw.
+pub fn language_for(tag: &str) -> Option<&'static str> {
+    let tag = tag.trim().to_ascii_lowercase();
+    if tag.starts_with("zh") {
+        Some(LANGUAGES[1])
+    } else if tag.starts_with("en") {
+        Some(LANGUAGES[0])
+    } else {
+        None
+    }
+}
+
+/// Whether `path` stays on this site: a sign-in may send the person on to it. `//host` and
+/// `/\host` are other sites to a browser.
+pub fn is_own_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_read_from_tags_of_any_region() {
+        for (tag, expected) in [
+            ("zh-CN", Some("zh-CN")),
+            ("zh-TW", Some("zh-CN")),
+            ("ZH", Some("zh-CN")),
+            ("en-GB", Some("en")),
+            ("en", Some("en")),
+            ("fr-FR", None),
+            ("", None),
+        ] {
+            assert_eq!(language_for(tag), expected, "{tag}");
+        }
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_own() {
+        assert!(is_own_path("/account/close?x=1"));
+        for hostile in ["//evil.example", "https://evil.example", "/\\evil.example", "account", ""]
+        {
+            assert!(!is_own_path(hostile), "{hostile}");
+        }
+    }
+}

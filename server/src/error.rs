@@ -79,9 +79,11 @@ impl AppError {
                 S::PAYLOAD_TOO_LARGE => {
                     (*status, C::PayloadTooLarge, "The request body is too large")
                 }
-                S::UNSUPPORTED_MEDIA_TYPE => {
-                    (*status, C::UnsupportedMediaType, "The request must be JSON")
-                }
+                S::UNSUPPORTED_MEDIA_TYPE => (
+                    *status,
+                    C::UnsupportedMediaType,
+                    "The request body is not of a type this route takes",
+                ),
                 _ => (*status, C::BadRequest, "The request is not valid"),
             },
             Self::Validation(_) => {

@@ -14,6 +14,7 @@ pub mod password;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod sign_in_page;
 pub mod startup;
 pub mod state;
 pub mod static_files;

@@ -27,16 +27,26 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
 fn is_same_site_request(headers: &HeaderMap) -> bool {
     let marked =
         headers.get(CSRF_HEADER).is_some_and(|v| v.as_bytes() == CSRF_HEADER_VALUE.as_bytes());
-    let origin_ok = match headers.get(header::ORIGIN) {
-        None => true,
-        Some(origin) => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            let origin_host =
-                origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
-            matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
-        }
-    };
-    marked && origin_ok
+    marked && origin_is_ours(headers).unwrap_or(true)
+}
+
+/// Whether a plain HTML form was sent from one of our own pages. Such a form cannot carry our
+/// header, so here the browser's word is required: an `Origin` of our own (every current
+/// browser sends one with a POST), or else `Sec-Fetch-Site: same-origin`. Anything else —
+/// a form on another site, a client that says nothing — is refused, so no other site can
+/// sign a visitor in to an account of its choosing.
+pub fn is_form_from_our_pages(headers: &HeaderMap) -> bool {
+    origin_is_ours(headers).unwrap_or_else(|| {
+        headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin")
+    })
+}
+
+/// Whether the request's `Origin` names the host it was sent to; `None` without an `Origin`.
+fn origin_is_ours(headers: &HeaderMap) -> Option<bool> {
+    let origin = headers.get(header::ORIGIN)?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+    Some(matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h)))
 }
 
 /// The Content-Security-Policy: our own scripts and wasm only; nothing inline, no framing.
@@ -99,5 +109,21 @@ mod tests {
             ("x-requested-with", "farewell"),
             ("origin", "null"),
         ])));
+    }
+
+    #[test]
+    fn a_form_needs_the_browser_to_vouch_for_our_origin() {
+        let host = ("host", "127.0.0.1:8080");
+        assert!(is_form_from_our_pages(&headers(&[host, ("origin", "http://127.0.0.1:8080")])));
+        assert!(is_form_from_our_pages(&headers(&[host, ("sec-fetch-site", "same-origin")])));
+        assert!(!is_form_from_our_pages(&headers(&[host, ("origin", "https://evil.example")])));
+        // An Origin decides over what the fetch metadata says.
+        assert!(!is_form_from_our_pages(&headers(&[
+            host,
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(!is_form_from_our_pages(&headers(&[host, ("sec-fetch-site", "cross-site")])));
+        assert!(!is_form_from_our_pages(&headers(&[host])));
     }
 }

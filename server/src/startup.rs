@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::{
     clock::Clock, config::Config, domain::receipt, password::Passwords, routes, security, seed,
-    state::AppState, static_files, store, workers, workers::outbox::OutboxWorker,
+    sign_in_page, state::AppState, static_files, store, workers, workers::outbox::OutboxWorker,
 };
 
 pub struct Application {
@@ -101,6 +101,7 @@ pub fn build_router(state: AppState) -> Router {
     let api = routes::api_router().with_state(state.clone());
     Router::new()
         .nest(farewell_api::API_PREFIX, api)
+        .merge(sign_in_page::router(&state.config.dist_dir).with_state(state.clone()))
         .merge(static_files::router(&state.config.dist_dir))
         .layer(middleware::from_fn(security::security_headers))
         .layer(TraceLayer::new_for_http())

@@ -1,6 +1,6 @@
 //! Serves the built app: hashed assets (brotli/gzip when precompressed) and `index.html` for
-//! every other path, so client-side routes survive a reload. A first visit to `/signin` gets
-//! `signin.html`, the sign-in page's own small app, when the build has one.
+//! every other path, so client-side routes survive a reload. (`/signin`, when the build has
+//! its own pages, is served by `sign_in_page`.)
 
 use std::path::Path;
 
@@ -17,12 +17,8 @@ pub fn router(dist: &Path) -> Router {
     let page = |name: &str| ServeFile::new(dist.join(name)).precompressed_br().precompressed_gzip();
     let files =
         ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(page("index.html"));
-    let mut router = Router::new();
-    if dist.join("signin.html").is_file() {
-        router = router.route_service("/signin", page("signin.html"));
-    }
     // Asset names carry a content hash, but the pages' do not: browsers must revalidate.
-    router.fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
+    Router::new().fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     ))

@@ -26,6 +26,9 @@ pub fn SignIn(
     signed_out_notice: bool,
     /// Takes the person to a path of this site once signed in.
     go: Callback<String>,
+    /// Why the server sent the page back, when its form was pressed before the app started.
+    #[prop(default = None)]
+    returned: Option<FieldError>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
@@ -33,7 +36,7 @@ pub fn SignIn(
 
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let errors = RwSignal::new(returned.into_iter().collect::<Vec<_>>());
 
     // Signed in (now or already): go where the person was heading.
     Effect::new(move || {
@@ -173,13 +176,28 @@ pub fn SignIn(
 fn sign_in_error(error: ApiError) -> FieldError {
     match error {
         ApiError::Problem(problem) if problem.code == ProblemCode::TooManyRequests => {
-            let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
-            FieldError::with("login", move |t| fill(t.signin_throttled(), &[("minutes", &minutes)]))
+            throttled(problem.retry_after)
         }
         ApiError::Problem(problem) if problem.status == 401 || problem.status == 422 => {
             FieldError::new("login", |t| t.signin_invalid())
         }
         ApiError::Network => FieldError::new("login", |t| t.error_network()),
         ApiError::Problem(_) => FieldError::new("login", |t| t.error_unexpected()),
+    }
+}
+
+fn throttled(retry_after: Option<u64>) -> FieldError {
+    let minutes = retry_after.unwrap_or(60).div_ceil(60).to_string();
+    FieldError::with("login", move |t| fill(t.signin_throttled(), &[("minutes", &minutes)]))
+}
+
+/// Why the server sent the page back after its plain form was posted (`?error=`, and
+/// `?retry_after=` in seconds when throttled), as the app would have said it.
+pub fn returned_failure(error: &str, retry_after: Option<&str>) -> Option<FieldError> {
+    match error {
+        "missing" => Some(FieldError::new("login", |t| t.signin_fill_both())),
+        "invalid" => Some(FieldError::new("login", |t| t.signin_invalid())),
+        "throttled" => Some(throttled(retry_after.and_then(|s| s.parse().ok()))),
+        _ => None,
     }
 }

@@ -4,6 +4,8 @@
 //! the same `401` body after the same amount of hashing work, so it cannot be used to find out
 //! who has an account.
 
+use std::net::IpAddr;
+
 use axum::{Json, extract::State, http::StatusCode};
 use axum_extra::extract::{
     CookieJar,
@@ -18,7 +20,7 @@ use crate::{
     openapi::Refusals,
     routes::me::personal_info,
     state::AppState,
-    store::{self, audit::Event, sessions::ABSOLUTE_TIMEOUT_SECS},
+    store::{self, accounts::AccountRow, audit::Event, sessions::ABSOLUTE_TIMEOUT_SECS},
 };
 
 /// Sign-in failures allowed per login (email or phone as typed, normalized) per window...
@@ -43,6 +45,18 @@ pub async fn sign_in(
     jar: CookieJar,
     AppJson(request): AppJson<SignInRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
+    let (account, cookie) = authenticate(&state, client_ip, request).await?;
+    Ok((jar.add(cookie), Json(personal_info(&account)?)))
+}
+
+/// Checks a login and password and starts a session: the account and its session cookie.
+/// Both ways in share it — the app's JSON request and the sign-in page's plain form — so
+/// both are throttled, audited and answered alike.
+pub async fn authenticate(
+    state: &AppState,
+    client_ip: IpAddr,
+    request: SignInRequest,
+) -> AppResult<(AccountRow, Cookie<'static>)> {
     let client_ip = client_ip.to_string();
     let login = Login::parse(&request.login);
     // Keyed by what was typed, not by the account: unknown logins throttle exactly like known
@@ -97,8 +111,7 @@ pub async fn sign_in(
     store::sessions::insert(&mut *tx, &token.hash(), &account_id, now).await?;
     store::audit::record(&mut *tx, now, Some(&account_id), Event::SignIn, Some(&client_ip)).await?;
     tx.commit().await?;
-    let jar = jar.add(session_cookie(token.encode()));
-    Ok((jar, Json(personal_info(&account)?)))
+    Ok((account, session_cookie(token.encode())))
 }
 
 /// Who this browser is signed in as. Without a live session the answer is `me: null`, not a

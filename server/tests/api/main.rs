@@ -14,4 +14,5 @@ mod property;
 mod purge;
 mod replicas;
 mod session;
+mod sign_in_form;
 mod verify;

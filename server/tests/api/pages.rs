@@ -1,5 +1,6 @@
-//! The built app's pages: `/signin` has a small app of its own, every other path the whole
-//! app, so a first visit to sign in loads only what signing in needs.
+//! The built app's pages: `/signin` has a small app of its own, pre-rendered in the reader's
+//! language, and every other path the whole app, so a first visit to sign in loads only what
+//! signing in needs.
 
 use std::{fs, sync::Arc};
 
@@ -9,6 +10,7 @@ use crate::helpers::{TestApp, spawn_on};
 
 const WHOLE_APP: &str = "<!DOCTYPE html><title>whole app</title>";
 const SIGN_IN_APP: &str = "<!DOCTYPE html><title>sign-in app</title>";
+const SIGN_IN_APP_ZH: &str = "<!DOCTYPE html><html lang=zh-CN><title>登录</title>";
 
 /// A server whose `dist/` holds the whole app's page and, when `with_sign_in`, the sign-in's.
 async fn serving(with_sign_in: bool) -> TestApp {
@@ -18,6 +20,7 @@ async fn serving(with_sign_in: bool) -> TestApp {
     fs::write(dist.join("index.html"), WHOLE_APP).unwrap();
     if with_sign_in {
         fs::write(dist.join("signin.html"), SIGN_IN_APP).unwrap();
+        fs::write(dist.join("signin.zh-CN.html"), SIGN_IN_APP_ZH).unwrap();
     }
     spawn_on(data, &[]).await
 }
@@ -43,4 +46,30 @@ async fn sign_in_loads_its_own_small_app_and_every_other_page_the_whole_app() {
 async fn without_a_sign_in_app_sign_in_is_a_page_of_the_whole_app() {
     let app = serving(false).await;
     assert_eq!(page(&app, "/signin").await, WHOLE_APP);
+}
+
+/// `/signin` as a browser with these request headers gets it.
+async fn sign_in_page_for(app: &TestApp, headers: &[(&'static str, &'static str)]) -> String {
+    let mut request = app.http.get(format!("{}/signin", app.base));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let vary = response.headers()[header::VARY].to_str().unwrap();
+    assert!(vary.contains("cookie") && vary.contains("accept-language"), "{vary}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_sign_in_page_comes_in_the_chosen_language_else_the_browsers() {
+    let app = serving(true).await;
+    let zh_browser = ("accept-language", "zh-CN,zh;q=0.9,en;q=0.8");
+    assert_eq!(sign_in_page_for(&app, &[zh_browser]).await, SIGN_IN_APP_ZH);
+    assert_eq!(sign_in_page_for(&app, &[("accept-language", "en-GB")]).await, SIGN_IN_APP);
+    assert_eq!(sign_in_page_for(&app, &[]).await, SIGN_IN_APP);
+    // A language chosen in the app (its cookie) wins over the browser's.
+    assert_eq!(sign_in_page_for(&app, &[zh_browser, ("cookie", "lang=en")]).await, SIGN_IN_APP);
+    let chose_zh = [("accept-language", "en-US"), ("cookie", "a=b; lang=zh-CN")];
+    assert_eq!(sign_in_page_for(&app, &chose_zh).await, SIGN_IN_APP_ZH);
 }

@@ -1,0 +1,206 @@
+//! `/signin` outside the API. The page comes pre-rendered in the reader's language — the
+//! language cookie the app keeps, else the first language the browser asks for, as the app
+//! itself would choose — so its form shows, and works, before the app has started. A press in
+//! that moment posts the form here as a plain HTML form: the same sign-in as the API's, then a
+//! redirect onward, or back to the page with the reason, which the app shows once it starts.
+
+use std::path::{Path, PathBuf};
+
+use axum::{
+    Form, Router,
+    extract::{Request, State, rejection::FormRejection},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use axum_extra::extract::CookieJar;
+use farewell_api::{LANGUAGE_COOKIE, LANGUAGES, SignInRequest, is_own_path, language_for};
+use serde::Deserialize;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::{
+    error::{AppError, AppResult},
+    extract::ClientIp,
+    routes::session::authenticate,
+    security::is_form_from_our_pages,
+    state::AppState,
+};
+
+/// The path of the page, which is also where its form posts to.
+pub const PATH: &str = "/signin";
+
+/// The page of `lang` (one of [`LANGUAGES`]) in the built app: `signin.html` in English,
+/// `signin.zh-CN.html` in Simplified Chinese.
+pub fn page_file(lang: &str) -> String {
+    if lang == LANGUAGES[0] { "signin.html".to_owned() } else { format!("signin.{lang}.html") }
+}
+
+/// The page and its form. A build without pages of its own for sign-in (the server's tests)
+/// has `/signin` be the whole app's, like any other path; one without a page in the reader's
+/// language sends the English one.
+pub fn router(dist: &Path) -> Router<AppState> {
+    let built = LANGUAGES.map(|lang| dist.join(page_file(lang)).is_file());
+    let page = move |State(state): State<AppState>, jar: CookieJar, request: Request| {
+        let lang = reader_language(&jar, request.headers());
+        let file = match LANGUAGES.iter().position(|l| *l == lang) {
+            Some(i) if built[i] => page_file(lang),
+            _ if built[0] => page_file(LANGUAGES[0]),
+            _ => "index.html".to_owned(),
+        };
+        serve_page(state.config.dist_dir.join(file), request)
+    };
+    Router::new().route(PATH, get(page).post(submit))
+}
+
+async fn serve_page(file: PathBuf, request: Request) -> Response {
+    let serve = ServeFile::new(file).precompressed_br().precompressed_gzip();
+    let mut response = match serve.oneshot(request).await {
+        Ok(response) => response.into_response(),
+        Err(infallible) => match infallible {},
+    };
+    let headers = response.headers_mut();
+    // Pages are not content-addressed like the assets: browsers must revalidate.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie, accept-language"));
+    response
+}
+
+/// The cookie's language, else that of the first tag of `Accept-Language` (the browser's own
+/// language, which is what the app reads), else English.
+fn reader_language(jar: &CookieJar, headers: &HeaderMap) -> &'static str {
+    let chosen = jar.get(LANGUAGE_COOKIE).and_then(|cookie| language_for(cookie.value()));
+    let browser = || {
+        let accepted = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+        let first = accepted.split(',').next()?.split(';').next()?;
+        language_for(first)
+    };
+    chosen.or_else(browser).unwrap_or(LANGUAGES[0])
+}
+
+#[derive(Debug, Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    /// Where the person was heading, as the page's `?next=`.
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Why the page is shown again, as `?error=` for the app to explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Missing,
+    Invalid,
+    Throttled { retry_after: u64 },
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ClientIp(client_ip): ClientIp,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> AppResult<(CookieJar, Redirect)> {
+    if !is_form_from_our_pages(&headers) {
+        return Err(AppError::Csrf);
+    }
+    let Form(form) = form.map_err(|rejection| AppError::BadRequest {
+        status: rejection.status(),
+        detail: rejection.body_text(),
+    })?;
+    let next = form.next.filter(|next| is_own_path(next));
+    if form.login.trim().is_empty() || form.password.is_empty() {
+        return Ok((jar, Redirect::to(&again(Failure::Missing, next.as_deref()))));
+    }
+    let request = SignInRequest { login: form.login.trim().to_owned(), password: form.password };
+    match authenticate(&state, client_ip, request).await {
+        Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&onward(next.as_deref())))),
+        Err(AppError::InvalidCredentials) => {
+            Ok((jar, Redirect::to(&again(Failure::Invalid, next.as_deref()))))
+        }
+        Err(AppError::TooManyRequests { retry_after, .. }) => {
+            Ok((jar, Redirect::to(&again(Failure::Throttled { retry_after }, next.as_deref()))))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Where a signed-in person goes: where they were heading, except back to signing out.
+fn onward(next: Option<&str>) -> String {
+    match next {
+        Some(next) if !next.starts_with("/signout") => next.to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+/// The page again, saying why, and still heading where the person was.
+fn again(failure: Failure, next: Option<&str>) -> String {
+    let retry_after;
+    let mut query: Vec<(&str, &str)> = match failure {
+        Failure::Missing => vec![("error", "missing")],
+        Failure::Invalid => vec![("error", "invalid")],
+        Failure::Throttled { retry_after: seconds } => {
+            retry_after = seconds.to_string();
+            vec![("error", "throttled"), ("retry_after", &retry_after)]
+        }
+    };
+    query.extend(next.map(|next| ("next", next)));
+    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+    format!("{PATH}?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(cookie: Option<&str>, accept: Option<&'static str>) -> &'static str {
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = accept {
+            headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(accept));
+        }
+        if let Some(cookie) = cookie {
+            let value = format!("{LANGUAGE_COOKIE}={cookie}");
+            headers.insert(header::COOKIE, HeaderValue::from_str(&value).unwrap());
+        }
+        reader_language(&CookieJar::from_headers(&headers), &headers)
+    }
+
+    #[test]
+    fn the_page_is_in_the_chosen_language_else_the_browsers_first() {
+        assert_eq!(language(Some("zh-CN"), Some("en-US,en;q=0.9")), "zh-CN");
+        assert_eq!(language(Some("en"), Some("zh-CN,zh;q=0.9")), "en");
+        assert_eq!(language(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), "zh-CN");
+        assert_eq!(language(None, Some("zh;q=0.9")), "zh-CN");
+        // The app reads only the browser's first language, so the server does too.
+        assert_eq!(language(None, Some("fr-FR,zh-CN;q=0.9")), "en");
+        assert_eq!(language(Some("xx"), None), "en");
+        assert_eq!(language(None, None), "en");
+    }
+
+    #[test]
+    fn pages_are_named_by_language() {
+        assert_eq!(page_file("en"), "signin.html");
+        assert_eq!(page_file("zh-CN"), "signin.zh-CN.html");
+    }
+
+    #[test]
+    fn a_failure_returns_to_the_page_with_its_reason_and_the_way_onward() {
+        assert_eq!(again(Failure::Invalid, None), "/signin?error=invalid");
+        assert_eq!(
+            again(Failure::Throttled { retry_after: 90 }, Some("/account/close?step=2")),
+            "/signin?error=throttled&retry_after=90&next=%2Faccount%2Fclose%3Fstep%3D2"
+        );
+        assert_eq!(again(Failure::Missing, None), "/signin?error=missing");
+    }
+
+    #[test]
+    fn a_sign_in_goes_where_the_person_was_heading_but_not_back_to_signing_out() {
+        assert_eq!(onward(Some("/account/devices")), "/account/devices");
+        assert_eq!(onward(Some("/signout")), "/account");
+        assert_eq!(onward(None), "/account");
+    }
+}
