@@ -19,12 +19,43 @@ export async function launch() {
   });
 }
 
-/// A page in a fresh context that fails the test on any console error or CSP report.
 /// Chooses the language as the switch does: the cookie the app keeps and the server reads.
 export async function chooseLanguage(context, lang) {
   await context.addCookies([{ name: 'lang', value: lang, url: BASE_URL }]);
 }
 
+/// `prerendered/signin.<lang>.html`: what the build puts into the sign-in page in `lang`.
+export const preRenderedScreenFile = (lang) => new URL(`../prerendered/signin.${lang}.html`, import.meta.url);
+
+/// The sign-in screen as the app draws it in `lang`, in the form of its pre-rendered file: a
+/// comment, the `<title>`, then the markup of `<body>` (but `<noscript>`), without the empty
+/// markers the framework keeps between parts.
+export async function drawnSignInScreen(browser, lang) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  await chooseLanguage(context, lang);
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/signin`);
+  // The app has taken the page over once its heading has focus.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  const { title, body } = await page.evaluate(() => {
+    const box = document.createElement('div');
+    for (const node of document.body.childNodes) {
+      if (!['NOSCRIPT', 'SCRIPT'].includes(node.nodeName)) box.append(node.cloneNode(true));
+    }
+    const comments = document.createTreeWalker(box, NodeFilter.SHOW_COMMENT);
+    const markers = [];
+    while (comments.nextNode()) markers.push(comments.currentNode);
+    markers.forEach((marker) => marker.remove());
+    const text = document.createElement('p');
+    text.textContent = document.title;
+    return { title: text.innerHTML, body: box.innerHTML.trim() };
+  });
+  await context.close();
+  return '<!-- Written by `cargo xtask prerender`: the sign-in screen as the app draws it. -->\n'
+    + `<title>${title}</title>\n${body}\n`;
+}
+
+/// A page in a fresh context that fails the test on any console error or CSP report.
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
   const page = await context.newPage();
@@ -46,9 +77,15 @@ export async function heading(page, text) {
   return h1;
 }
 
+/// Opens the sign-in page and waits for the app to take its pre-rendered form over (the
+/// heading then has focus), so what follows goes through the app, not the plain form.
+export async function openSignIn(page, path = '/signin') {
+  await page.goto(`${BASE_URL}${path}`);
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+}
+
 export async function signIn(page, login = DEMO.email, password = DEMO.password) {
-  await page.goto(`${BASE_URL}/signin`);
-  await heading(page, 'Sign in');
+  await openSignIn(page);
   await page.getByLabel('Email or phone number').fill(login);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO, launch, openPage, heading, signIn, expectNoAxeViolations,
+  BASE_URL, DEMO, launch, openPage, openSignIn, heading, signIn, expectNoAxeViolations,
 } from './helpers.js';
 
 let browser;
@@ -51,8 +51,7 @@ test('a first visit to sign-in logs no error, not even a refused request', async
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   const probe = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session');
-  await page.goto(`${BASE_URL}/signin`);
-  await heading(page, 'Sign in');
+  await openSignIn(page);
   assert.equal((await probe).status(), 200, 'the app asks who is signed in and is answered');
   await page.waitForLoadState('networkidle');
   assert.deepEqual(errors, []);
@@ -65,8 +64,7 @@ test('who is signed in is asked once: by an account page\'s head while the app d
     .filter((entry) => new URL(entry.name).pathname === '/api/v1/session')
     .map((entry) => entry.initiatorType));
   // The sign-in form shows without the answer; a preload would only queue ahead of its files.
-  await page.goto(`${BASE_URL}/signin`);
-  await heading(page, 'Sign in');
+  await openSignIn(page);
   await page.waitForLoadState('networkidle');
   assert.deepEqual(await sessionChecks(), ['fetch']);
   await signIn(page);
@@ -88,8 +86,7 @@ test('a first visit to sign-in loads only the sign-in app, and signing in opens 
     const name = new URL(r.url()).pathname;
     if (name.endsWith('.wasm')) wasm.push(name.replace(/-[0-9a-f]+_bg\.wasm$/, ''));
   });
-  await page.goto(`${BASE_URL}/signin`);
-  await heading(page, 'Sign in');
+  await openSignIn(page);
   assert.deepEqual(wasm, ['/signin'], 'only the sign-in page\'s own app');
   // A language chosen before signing in carries over.
   await page.getByRole('button', { name: '简体中文' }).click();
@@ -176,8 +173,7 @@ test('signing out ends the session and says the account stays', async () => {
 test('axe-core finds no violations on sign-in and Personal info, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const page = await openPage(browser, { colorScheme });
-    await page.goto(`${BASE_URL}/signin`);
-    await heading(page, 'Sign in');
+    await openSignIn(page);
     await expectNoAxeViolations(page);
     await signIn(page);
     await heading(page, 'Personal info');
@@ -198,8 +194,7 @@ test('at 320 px wide nothing scrolls sideways', async () => {
 
 test('while offline a banner says so and sign-in says why it cannot submit', async () => {
   const page = await openPage(browser);
-  await page.goto(`${BASE_URL}/signin`);
-  await heading(page, 'Sign in');
+  await openSignIn(page);
   await page.context().setOffline(true);
   await page.getByText('No connection.').waitFor();
   await page.getByText('You are offline. Reconnect to continue.').waitFor();

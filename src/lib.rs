@@ -7,6 +7,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod prerendered;
 pub mod routes;
 pub mod sign_in_app;
 pub mod timing;

@@ -8,10 +8,14 @@ use crate::{
     app::provide_app_context,
     components::layout::Layout,
     pages::sign_in::{SignIn, returned_failure},
+    prerendered::Typed,
 };
 
 #[component]
-pub fn SignInApp() -> impl IntoView {
+pub fn SignInApp(
+    /// What was typed into the pre-rendered page before this app took its place.
+    typed: Typed,
+) -> impl IntoView {
     provide_app_context();
     let location = window().location();
     let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default()).ok();
@@ -34,6 +38,7 @@ pub fn SignInApp() -> impl IntoView {
                     let _ = window().location().assign(&path);
                 })
                 returned=returned
+                typed=typed
             />
         </Layout>
     }

@@ -31,14 +31,17 @@ fn is_same_site_request(headers: &HeaderMap) -> bool {
 }
 
 /// Whether a plain HTML form was sent from one of our own pages. Such a form cannot carry our
-/// header, so here the browser's word is required: an `Origin` of our own (every current
-/// browser sends one with a POST), or else `Sec-Fetch-Site: same-origin`. Anything else —
-/// a form on another site, a client that says nothing — is refused, so no other site can
-/// sign a visitor in to an account of its choosing.
+/// header, so here the browser's word is required: an `Origin` of our own, or else
+/// `Sec-Fetch-Site: same-origin` — our `Referrer-Policy: no-referrer` makes browsers send a
+/// form's `Origin` as `null`, even to its own site. Anything else — a form on another site, a
+/// client that says nothing — is refused, so no other site can sign a visitor in to an
+/// account of its choosing.
 pub fn is_form_from_our_pages(headers: &HeaderMap) -> bool {
-    origin_is_ours(headers).unwrap_or_else(|| {
-        headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin")
-    })
+    let opaque = headers.get(header::ORIGIN).is_some_and(|origin| origin.as_bytes() == b"null");
+    match origin_is_ours(headers) {
+        Some(ours) if !opaque => ours,
+        _ => headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin"),
+    }
 }
 
 /// Whether the request's `Origin` names the host it was sent to; `None` without an `Origin`.
@@ -124,6 +127,11 @@ mod tests {
             ("sec-fetch-site", "same-origin"),
         ])));
         assert!(!is_form_from_our_pages(&headers(&[host, ("sec-fetch-site", "cross-site")])));
+        // An opaque Origin (ours, under `no-referrer`; or a sandboxed frame's) says nothing.
+        let null = ("origin", "null");
+        assert!(is_form_from_our_pages(&headers(&[host, null, ("sec-fetch-site", "same-origin")])));
+        assert!(!is_form_from_our_pages(&headers(&[host, null, ("sec-fetch-site", "cross-site")])));
+        assert!(!is_form_from_our_pages(&headers(&[host, null])));
         assert!(!is_form_from_our_pages(&headers(&[host])));
     }
 }

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use axum::{
     Form, Router,
-    extract::{Request, State, rejection::FormRejection},
+    extract::{
+        Query, Request, State,
+        rejection::{FormRejection, QueryRejection},
+    },
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -85,7 +88,12 @@ struct SignInForm {
     login: String,
     #[serde(default)]
     password: String,
-    /// Where the person was heading, as the page's `?next=`.
+}
+
+/// The page's query, which the form posts back to: `?next=` is where the person was heading.
+/// (The page may carry more, such as `?error=` of an earlier attempt; none of it matters.)
+#[derive(Debug, Deserialize)]
+struct PageQuery {
     #[serde(default)]
     next: Option<String>,
 }
@@ -103,16 +111,16 @@ async fn submit(
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     jar: CookieJar,
+    query: Result<Query<PageQuery>, QueryRejection>,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> AppResult<(CookieJar, Redirect)> {
     if !is_form_from_our_pages(&headers) {
         return Err(AppError::Csrf);
     }
-    let Form(form) = form.map_err(|rejection| AppError::BadRequest {
-        status: rejection.status(),
-        detail: rejection.body_text(),
-    })?;
-    let next = form.next.filter(|next| is_own_path(next));
+    let bad = |status, detail| AppError::BadRequest { status, detail };
+    let Query(query) = query.map_err(|r| bad(r.status(), r.body_text()))?;
+    let Form(form) = form.map_err(|r| bad(r.status(), r.body_text()))?;
+    let next = query.next.filter(|next| is_own_path(next));
     if form.login.trim().is_empty() || form.password.is_empty() {
         return Ok((jar, Redirect::to(&again(Failure::Missing, next.as_deref()))));
     }

@@ -3,7 +3,7 @@
 
 use leptos::{html::H1, prelude::*};
 
-use crate::{i18n::use_i18n, timing};
+use crate::{i18n::use_i18n, prerendered, timing};
 
 #[component]
 pub fn PageHeading(
@@ -16,7 +16,10 @@ pub fn PageHeading(
     let heading = NodeRef::<H1>::new();
     Effect::new(move || {
         if let Some(h1) = heading.get() {
-            let _ = h1.focus();
+            // Not away from where the person already was on the pre-rendered sign-in page.
+            if !prerendered::focus_was_kept() {
+                let _ = h1.focus();
+            }
             timing::measure_transition_when_painted();
         }
     });

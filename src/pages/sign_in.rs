@@ -12,6 +12,7 @@ use crate::{
         ErrorSummary, FieldError, PageHeading, error_summary::error_for, online::use_online,
     },
     i18n::{fill, use_i18n},
+    prerendered::Typed,
     routes::{Page, safe_next},
 };
 
@@ -29,13 +30,16 @@ pub fn SignIn(
     /// Why the server sent the page back, when its form was pressed before the app started.
     #[prop(default = None)]
     returned: Option<FieldError>,
+    /// What was typed into the pre-rendered form before the app took its place.
+    #[prop(optional)]
+    typed: Typed,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let online = use_online();
 
-    let login = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let login = RwSignal::new(typed.login);
+    let password = RwSignal::new(typed.password);
     let errors = RwSignal::new(returned.into_iter().collect::<Vec<_>>());
 
     // Signed in (now or already): go where the person was heading.
@@ -120,7 +124,9 @@ pub fn SignIn(
                 <p class="notice" role="status">{tr(|t| t.signed_out_notice())}</p>
             </Show>
             <ErrorSummary errors=errors />
-            <form novalidate on:submit=on_submit>
+            // A plain form too, as pre-rendered: pressed before the app has started, it posts
+            // to this page's own address (so `?next=` goes along), never a password in a URL.
+            <form method="post" novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=move || invalid("login")().is_some()>
                     <label for="login">{tr(|t| t.signin_login_label())}</label>
                     <p class="hint" id="login-hint">{tr(|t| t.signin_login_hint())}</p>

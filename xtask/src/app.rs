@@ -16,8 +16,9 @@ use crate::{
 };
 
 /// Inputs whose change means the app must be rebuilt.
-const SOURCES: [&str; 11] = [
+const SOURCES: [&str; 12] = [
     "src",
+    "prerendered",
     "style",
     "locales",
     "assets",
@@ -35,6 +36,11 @@ const STAMP: &str = ".build-stamp";
 /// `/signin`. Its page is `index.html` building that binary instead, written next to it (trunk
 /// reads a page's links relative to the page) and ignored by git.
 const SIGN_IN_PAGE: &str = "signin.html";
+
+/// The sign-in page in each language, as the server names them: the built page with the
+/// sign-in screen pre-rendered in it (`prerendered/signin.<lang>.html`).
+const LANGUAGE_PAGES: [(&str, &str); 2] = [("en", SIGN_IN_PAGE), ("zh-CN", SIGN_IN_PAGE_ZH)];
+const SIGN_IN_PAGE_ZH: &str = "signin.zh-CN.html";
 
 /// Builds `dist/` unless it is newer than every source.
 pub fn build() -> anyhow::Result<()> {
@@ -65,9 +71,10 @@ pub fn build() -> anyhow::Result<()> {
     for page in ["index.html", SIGN_IN_PAGE] {
         finish_page(&dist.join(page))?;
     }
+    sign_in_language_pages(&dist)?;
     compress(&dist)?;
     fs::write(dist.join(STAMP), "")?;
-    for page in [SIGN_IN_PAGE, "index.html"] {
+    for page in [SIGN_IN_PAGE, SIGN_IN_PAGE_ZH, "index.html"] {
         let kb = first_load_brotli_bytes(&dist, page)? as f64 / 1024.0;
         println!("first load of {page}: {kb:.1} KB brotli");
     }
@@ -109,6 +116,41 @@ fn sign_in_page(index: &str) -> anyhow::Result<String> {
         .filter(|line| !is_session_preload(line))
         .map(|line| format!("{line}\n"))
         .collect())
+}
+
+/// Writes the sign-in page once per language with that language's pre-rendered screen in it,
+/// so the form shows (and works as a plain form) before the app starts.
+fn sign_in_language_pages(dist: &Path) -> anyhow::Result<()> {
+    let built = fs::read_to_string(dist.join(SIGN_IN_PAGE))?;
+    for (lang, page) in LANGUAGE_PAGES {
+        let file = root().join(format!("prerendered/signin.{lang}.html"));
+        let screen = fs::read_to_string(&file)
+            .with_context(|| format!("reading {} (`cargo xtask prerender`)", file.display()))?;
+        fs::write(dist.join(page), with_screen(&built, lang, &screen)?)?;
+    }
+    Ok(())
+}
+
+/// `page` in `lang`, showing `screen`: a pre-rendered screen's `<title>` line, then what the
+/// app draws in `<body>`.
+fn with_screen(page: &str, lang: &str, screen: &str) -> anyhow::Result<String> {
+    let screen = without_comments(screen);
+    let (title, body) =
+        screen.trim().split_once('\n').context("a pre-rendered screen: <title>, then body")?;
+    anyhow::ensure!(title.starts_with("<title>") && title.ends_with("</title>"), "{title}");
+    let mut page = page.to_owned();
+    for (from, to) in [
+        (r#"<html lang="en">"#, format!(r#"<html lang="{lang}">"#)),
+        ("<title>Farewell</title>", title.to_owned()),
+        ("</noscript>", format!("</noscript>{body}")),
+    ] {
+        anyhow::ensure!(
+            page.matches(from).count() == 1,
+            "the built sign-in page has no one {from}"
+        );
+        page = page.replacen(from, &to, 1);
+    }
+    Ok(page)
 }
 
 /// A built page as it is served: without its comments, and with trunk's inline boot code
@@ -271,5 +313,27 @@ mod tests {
         let built = without_comments(&index);
         assert!(index.contains("<!--") && !built.contains("<!--") && !built.contains("-->"));
         assert!(built.contains("<noscript>") && built.contains(r#"href="/api/v1/session""#));
+    }
+
+    #[test]
+    fn a_language_page_shows_its_pre_rendered_screen() {
+        let built = "<html lang=\"en\">\n<head><title>Farewell</title></head>\n<body>\n<noscript>x</noscript>\n</body>";
+        let screen = "<!-- written by cargo xtask prerender -->\n<title>登录 – Farewell</title>\n<main><form method=\"post\"></form></main>\n";
+        assert_eq!(
+            with_screen(built, "zh-CN", screen).unwrap(),
+            "<html lang=\"zh-CN\">\n<head><title>登录 – Farewell</title></head>\n<body>\n<noscript>x</noscript><main><form method=\"post\"></form></main>\n</body>"
+        );
+        assert!(with_screen(built, "en", "<main></main>").is_err(), "a screen needs its title");
+        assert!(with_screen("<html>", "en", screen).is_err(), "the page must be the built one");
+    }
+
+    #[test]
+    fn every_language_has_a_pre_rendered_sign_in_screen() {
+        for (lang, _) in LANGUAGE_PAGES {
+            let file = root().join(format!("prerendered/signin.{lang}.html"));
+            let screen = fs::read_to_string(&file).unwrap();
+            assert!(screen.contains(r#"<form method="post""#), "{lang}: the form works unstarted");
+            assert!(screen.contains(r#"id="login""#) && screen.contains(r#"id="password""#));
+        }
     }
 }

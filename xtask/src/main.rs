@@ -8,6 +8,7 @@ mod fuzz;
 mod locales;
 mod nginx;
 mod postgres;
+mod prerender;
 mod process;
 mod screenshots;
 mod serve;
@@ -26,6 +27,7 @@ commands:
   bench        measure speed and size against same-run baselines (--quick: a short run
                that fails on a regression against bench/budget.json)
   screenshots  PNGs of every screen and step in target/screenshots/
+  prerender    write prerendered/: the sign-in screen as the app draws it, for the pages
   postgres     only the PostgreSQL part of `test`: the API suite on a throwaway cluster
   e2e          only the end-to-end part of `test` (optionally only the files named, and
                `proxy` for the journey behind nginx)
@@ -40,6 +42,7 @@ fn main() {
         "test" => test::test(),
         "dev" => serve::dev(),
         "screenshots" => screenshots::screenshots(),
+        "prerender" => prerender::prerender(),
         "bench" => bench::bench(std::env::args().any(|a| a == "--quick")),
         "e2e" => tools::ensure_test_tools().and_then(|()| app::build()).and_then(|()| {
             let only: Vec<String> = std::env::args().skip(2).collect();

@@ -8,7 +8,17 @@ use crate::helpers::{TestApp, assert_problem, session_cookie, spawn_app};
 
 /// Posts the form as a browser on one of our pages would, from `origin`.
 async fn post_form(app: &TestApp, origin: Option<&str>, fields: &[(&str, &str)]) -> Response {
-    let mut request = app.http.post(format!("{}/signin", app.base)).form(fields);
+    post_form_to(app, "/signin", origin, fields).await
+}
+
+/// Posts the form to `path`: the form posts to its page's own address, query and all.
+async fn post_form_to(
+    app: &TestApp,
+    path: &str,
+    origin: Option<&str>,
+    fields: &[(&str, &str)],
+) -> Response {
+    let mut request = app.http.post(format!("{}{path}", app.base)).form(fields);
     if let Some(origin) = origin {
         request = request.header(header::ORIGIN, origin);
     }
@@ -23,12 +33,9 @@ fn location(response: &Response) -> &str {
 #[tokio::test]
 async fn a_press_before_the_app_starts_signs_in_and_goes_where_the_person_was_heading() {
     let app = spawn_app().await;
-    let fields = [
-        ("login", seed::DEMO_EMAIL),
-        ("password", seed::DEMO_PASSWORD),
-        ("next", "/account/devices"),
-    ];
-    let response = post_form(&app, Some(&app.base), &fields).await;
+    let fields = [("login", seed::DEMO_EMAIL), ("password", seed::DEMO_PASSWORD)];
+    let page = "/signin?next=%2Faccount%2Fdevices";
+    let response = post_form_to(&app, page, Some(&app.base), &fields).await;
     assert_eq!(location(&response), "/account/devices");
     let cookie = session_cookie(&response).expect("a session cookie");
     let mut browser = app.browser();
@@ -56,8 +63,9 @@ async fn a_sign_in_never_leads_off_the_site_or_back_to_signing_out() {
 async fn a_wrong_pair_returns_to_the_page_with_the_reason_and_no_session() {
     let app = spawn_app().await;
     for login in [seed::DEMO_EMAIL, "nobody@example.com"] {
-        let fields = [("login", login), ("password", "wrong"), ("next", "/account/close")];
-        let response = post_form(&app, Some(&app.base), &fields).await;
+        let fields = [("login", login), ("password", "wrong")];
+        let page = "/signin?next=%2Faccount%2Fclose";
+        let response = post_form_to(&app, page, Some(&app.base), &fields).await;
         assert_eq!(location(&response), "/signin?error=invalid&next=%2Faccount%2Fclose");
         assert_eq!(session_cookie(&response), None);
     }
@@ -107,16 +115,18 @@ async fn a_form_on_another_site_cannot_sign_anyone_in() {
         assert_eq!(session_cookie(&response), None, "{origin:?}");
         assert_problem(response, StatusCode::FORBIDDEN, "csrf").await;
     }
-    // Without an Origin, the browser's fetch metadata must vouch for the page.
-    let same_origin = app
-        .http
-        .post(format!("{}/signin", app.base))
-        .header("sec-fetch-site", "same-origin")
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&same_origin), "/account");
+    // Without an Origin, or with an opaque one (what browsers send from our own pages, whose
+    // referrer policy is no-referrer), the browser's fetch metadata must vouch for the page.
+    for origin in [None, Some("null")] {
+        for (site, signs_in) in [("same-origin", true), ("cross-site", false), ("none", false)] {
+            let mut request = app.http.post(format!("{}/signin", app.base)).form(&fields);
+            if let Some(origin) = origin {
+                request = request.header(header::ORIGIN, origin);
+            }
+            let response = request.header("sec-fetch-site", site).send().await.unwrap();
+            assert_eq!(session_cookie(&response).is_some(), signs_in, "{origin:?} {site}");
+        }
+    }
 }
 
 #[tokio::test]
