@@ -51,6 +51,7 @@ struct Budget {
     read_rps_ratio: f64,
     write_rps_ratio: f64,
     ready_median_ratio: f64,
+    app_started_ratio: f64,
 }
 
 pub fn bench(quick: bool) -> anyhow::Result<()> {
@@ -150,6 +151,7 @@ fn enforce_budget(rows: &[Row]) -> anyhow::Result<()> {
         ("reads", budget.read_rps_ratio, false),
         ("writes", budget.write_rps_ratio, false),
         ("ready_median", budget.ready_median_ratio, true),
+        ("app_started_median", budget.app_started_ratio, true),
     ];
     let mut regressions = Vec::new();
     for (id, limit, lower_is_better) in checks {
