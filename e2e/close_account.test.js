@@ -35,9 +35,23 @@ test('as demo, a person fixes every blocker, verifies with a code and closes the
   await page.getByText('Your phone keeps working after you close your account.').waitFor();
   await page.getByRole('table').getByText('Sign in any time').waitFor();
   await checkEverywhere(page);
+  // What the checklist shows beside its items comes with the request that opens it: the
+  // step appears whole, not drawn and then filled in.
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('h1')?.textContent !== 'Checklist') return;
+      window.checklistFirstDrawn = {
+        devices: document.querySelectorAll('.device-list .device').length,
+        loading: document.querySelectorAll('main [aria-busy=true], main .skeleton-line').length,
+      };
+      observer.disconnect();
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   await page.getByRole('button', { name: 'Continue to the checklist' }).click();
 
   await heading(page, 'Checklist');
+  const firstDrawn = await page.evaluate(() => window.checklistFirstDrawn);
+  assert.ok(firstDrawn.devices > 0 && firstDrawn.loading === 0, JSON.stringify(firstDrawn));
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
   await page.getByText('2 of 7 done').waitFor();
   const proceed = page.locator('#checklist-continue');

@@ -33,12 +33,20 @@ pub fn PrivacyData() -> impl IntoView {
 /// Request an archive, watch it being built, download it. `on_change` runs when the archive
 /// is downloaded, so the page can re-read what depends on it.
 #[component]
-pub fn ExportPanel(#[prop(into)] on_change: Callback<()>) -> impl IntoView {
+pub fn ExportPanel(
+    #[prop(into)] on_change: Callback<()>,
+    /// The archive's status when already asked for (else the panel asks).
+    #[prop(default = None)]
+    known: Option<Result<Option<ExportStatus>, ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let status = RwSignal::new(None::<Result<Option<ExportStatus>, ApiError>>);
+    let asked = known.is_some();
+    let status = RwSignal::new(known);
     let refresh =
         move || spawn_local(async move { status.set(Some(api_client::export_status().await)) });
-    refresh();
+    if !asked {
+        refresh();
+    }
     let building = Memo::new(move |_| {
         status.with(|s| matches!(s, Some(Ok(Some(e))) if matches!(e.state, ExportState::Queued | ExportState::Building)))
     });

@@ -30,6 +30,11 @@ pub struct DeviceActions {
 
 impl DeviceActions {
     pub fn new(on_change: Callback<()>) -> Self {
+        Self::with_list(on_change, None)
+    }
+
+    /// Like `new`, starting from a list already asked for (else asking for it).
+    pub fn with_list(on_change: Callback<()>, list: Option<Result<Vec<Device>, ApiError>>) -> Self {
         let auth = use_auth();
         let actions = Self {
             devices: RwSignal::new(None),
@@ -78,7 +83,10 @@ impl DeviceActions {
                 apply(id, result, true);
             }
         });
-        actions.reload();
+        match list {
+            Some(list) => actions.devices.set(Some(list)),
+            None => actions.reload(),
+        }
         actions
     }
 

@@ -1,9 +1,9 @@
 //! Step 1, "Before you go": what would be lost, how signing out differs, and the safe way out.
 
-use farewell_api::WizardStep;
+use futures_util::future::join;
 use leptos::{prelude::*, task::spawn_local};
 
-use super::Wizard;
+use super::{Wizard, checklist};
 use crate::{
     api_client,
     components::{PageHeading, inventory_list::InventoryList},
@@ -23,12 +23,13 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
         }
         starting.set(true);
         spawn_local(async move {
-            let result = api_client::start_deletion().await;
+            let (result, extras) =
+                join(api_client::start_deletion(), checklist::Extras::fetch()).await;
             let ok = result.is_ok();
             wizard.accept(result);
             starting.set(false);
             if ok {
-                wizard.go_to(WizardStep::Checklist);
+                wizard.open_checklist(extras);
             }
         });
     };

@@ -1,12 +1,15 @@
 //! Step 2, the checklist: the server's items as a task list, each with its fix inline. Every
 //! fix re-reads the checklist from the server, which is the only judge of "done".
 
-use farewell_api::{Acknowledgements, ChecklistItem, ItemId, ItemKind, WizardStep};
+use farewell_api::{
+    Acknowledgements, ChecklistItem, Device, ExportStatus, ItemId, ItemKind, WizardStep,
+};
+use futures_util::future::join;
 use leptos::{prelude::*, task::spawn_local};
 
 use super::Wizard;
 use crate::{
-    api_client,
+    api_client::{self, ApiError},
     components::{PageHeading, checklist_continue::ChecklistContinue},
     format,
     i18n::{Strings, fill, tr, use_i18n},
@@ -15,6 +18,9 @@ use crate::{
         devices::{DeviceActions, DeviceList, Fixes},
     },
 };
+
+/// The archive's status, while no panel has taken it yet.
+type KnownExport = StoredValue<Option<Result<Option<ExportStatus>, ApiError>>, LocalStorage>;
 
 fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
     match id {
@@ -28,10 +34,31 @@ fn item_title(t: &'static Strings, id: ItemId) -> &'static str {
     }
 }
 
+/// What the checklist shows beside the server's items: the devices and the archive's status.
+/// Asked for together with the request that opens the step, they let it appear whole, at once,
+/// rather than drawn and then drawn again as each answer arrives.
+pub struct Extras {
+    devices: Result<Vec<Device>, ApiError>,
+    export: Result<Option<ExportStatus>, ApiError>,
+}
+
+impl Extras {
+    pub async fn fetch() -> Self {
+        let (devices, export) = join(api_client::devices(), api_client::export_status()).await;
+        Self { devices, export }
+    }
+}
+
 #[component]
 pub fn Checklist(wizard: Wizard) -> impl IntoView {
     let i18n = use_i18n();
-    let devices = DeviceActions::new(Callback::new(move |_| wizard.reload()));
+    let (devices, export) = match wizard.take_checklist_extras() {
+        Some(extras) => (Some(extras.devices), Some(extras.export)),
+        None => (None, None),
+    };
+    let devices = DeviceActions::with_list(Callback::new(move |_| wizard.reload()), devices);
+    // The first archive panel shown takes the status in hand; a later one asks afresh.
+    let export = StoredValue::new_local(export);
     provide_context(TickSender::new(wizard));
     let items = Memo::new(move |_| wizard.state.with(|s| s.checklist.clone()));
     let done = Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.ok).count()));
@@ -48,7 +75,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
         <p class="task-summary" aria-live="polite" aria-atomic="true">{summary}</p>
         <ol class="task-list">
             <For each=move || items.get() key=|item| (item.id, item.ok) let:item>
-                <Task item wizard devices />
+                <Task item wizard devices export />
             </For>
         </ol>
         <div class="step-nav">
@@ -61,7 +88,12 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
 }
 
 #[component]
-fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl IntoView {
+fn Task(
+    item: ChecklistItem,
+    wizard: Wizard,
+    devices: DeviceActions,
+    export: KnownExport,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = item.id;
     let ok = item.ok;
@@ -82,14 +114,19 @@ fn Task(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl Int
                 <strong class="tag" class:tag-done=ok>{status}</strong>
             </div>
             <p class="hint">{kind_note}</p>
-            <TaskFix item wizard devices />
+            <TaskFix item wizard devices export />
         </li>
     }
 }
 
 /// The inline fix of one item: device actions, a tick, or what to do elsewhere.
 #[component]
-fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl IntoView {
+fn TaskFix(
+    item: ChecklistItem,
+    wizard: Wizard,
+    devices: DeviceActions,
+    export: KnownExport,
+) -> impl IntoView {
     let i18n = use_i18n();
     let amount = item.amount.clone();
     let money = move || amount.as_ref().map(|m| format::money(i18n.lang(), m)).unwrap_or_default();
@@ -127,7 +164,10 @@ fn TaskFix(item: ChecklistItem, wizard: Wizard, devices: DeviceActions) -> impl 
         .into_any(),
         ItemId::Backup => view! {
             <p class="hint">{tr(|t| t.fix_backup())}</p>
-            <ExportPanel on_change=Callback::new(move |_| wizard.reload()) />
+            <ExportPanel
+                on_change=Callback::new(move |_| wizard.reload())
+                known=export.try_update_value(Option::take).flatten()
+            />
             <Tick field=Tick::NoBackup label=Signal::derive(move || i18n.t().ack_no_backup().to_owned()) />
         }
         .into_any(),

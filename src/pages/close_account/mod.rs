@@ -32,6 +32,9 @@ pub struct Wizard {
     loaded: ReadSignal<Option<Result<DeletionState, ApiError>>>,
     set_state: WriteSignal<Option<Result<DeletionState, ApiError>>>,
     viewing: RwSignal<Option<WizardStep>>,
+    /// What the checklist shows beside its items, when asked for with the request that
+    /// opened it; the checklist takes it as it appears.
+    checklist_extras: StoredValue<Option<checklist::Extras>, LocalStorage>,
     auth: Auth,
 }
 
@@ -68,6 +71,16 @@ impl Wizard {
     pub fn go_to(&self, step: WizardStep) {
         self.viewing.set(Some(step));
     }
+
+    /// Shows the checklist with what it shows beside its items already in hand.
+    pub fn open_checklist(&self, extras: checklist::Extras) {
+        self.checklist_extras.set_value(Some(extras));
+        self.go_to(WizardStep::Checklist);
+    }
+
+    fn take_checklist_extras(&self) -> Option<checklist::Extras> {
+        self.checklist_extras.try_update_value(Option::take).flatten()
+    }
 }
 
 #[component]
@@ -84,7 +97,14 @@ pub fn CloseAccount() -> impl IntoView {
         })
     })
     .into();
-    let wizard = Wizard { state, loaded, set_state: set_loaded, viewing, auth: use_auth() };
+    let wizard = Wizard {
+        state,
+        loaded,
+        set_state: set_loaded,
+        viewing,
+        checklist_extras: StoredValue::new_local(None),
+        auth: use_auth(),
+    };
     wizard.reload();
 
     // The step on screen: where the person chose to be, never past the first unfinished one.
