@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use axum::{
     Form, Router,
     extract::{
-        Query, Request, State,
+        DefaultBodyLimit, Query, Request, State,
         rejection::{FormRejection, QueryRejection},
     },
     http::{HeaderMap, HeaderValue, header},
@@ -25,7 +25,7 @@ use tower_http::services::ServeFile;
 use crate::{
     error::{AppError, AppResult},
     extract::ClientIp,
-    routes::session::authenticate,
+    routes::{BODY_LIMIT_BYTES, session::authenticate},
     security::is_form_from_our_pages,
     state::AppState,
 };
@@ -53,7 +53,8 @@ pub fn router(dist: &Path) -> Router<AppState> {
         };
         serve_page(state.config.dist_dir.join(file), request)
     };
-    Router::new().route(PATH, get(page).post(submit))
+    // The form is as small as the API's bodies, and held to the same limit.
+    Router::new().route(PATH, get(page).post(submit)).layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
 }
 
 async fn serve_page(file: PathBuf, request: Request) -> Response {

@@ -143,3 +143,13 @@ async fn a_body_that_is_not_a_form_is_a_problem_and_signs_nobody_in() {
     assert_eq!(session_cookie(&response), None);
     assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
 }
+
+#[tokio::test]
+async fn a_form_larger_than_any_sign_in_is_refused_whole() {
+    let app = spawn_app().await;
+    let huge = "x".repeat(100 * 1024);
+    let fields = [("login", seed::DEMO_EMAIL), ("password", huge.as_str())];
+    let response = post_form(&app, Some(&app.base), &fields).await;
+    assert_eq!(session_cookie(&response), None);
+    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
