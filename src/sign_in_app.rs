@@ -2,6 +2,7 @@
 //! contexts, frame and sign-in form as the whole app, without the router or the code of any
 //! other page. Wherever the person goes from here, the browser loads the whole app there.
 
+use farewell_api::SignInFailure;
 use leptos::prelude::*;
 
 use crate::{
@@ -23,7 +24,9 @@ pub fn SignInApp(
     let signed_out_notice = param("signed_out").is_some();
     let next = param("next");
     let returned =
-        param("error").and_then(|error| returned_failure(&error, param("retry_after").as_deref()));
+        param(SignInFailure::PARAM).and_then(|error| SignInFailure::parse(&error)).map(|failure| {
+            returned_failure(failure, param(SignInFailure::RETRY_AFTER_PARAM).as_deref())
+        });
     if returned.is_some() {
         // Said once: a reload or a bookmark does not repeat an old failure.
         forget_failure(&location, query.as_ref());
@@ -44,11 +47,11 @@ pub fn SignInApp(
     }
 }
 
-/// Takes `error` and `retry_after` out of the address, keeping the rest.
+/// Takes the failure out of the address, keeping the rest.
 fn forget_failure(location: &web_sys::Location, query: Option<&web_sys::UrlSearchParams>) {
     let Some(query) = query else { return };
-    query.delete("error");
-    query.delete("retry_after");
+    query.delete(SignInFailure::PARAM);
+    query.delete(SignInFailure::RETRY_AFTER_PARAM);
     let query = String::from(query.to_string());
     let path = location.pathname().unwrap_or_default();
     let url = if query.is_empty() { path } else { format!("{path}?{query}") };

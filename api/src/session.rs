@@ -11,6 +11,37 @@ pub struct SignInRequest {
     pub password: String,
 }
 
+/// Why `/signin` came back after its plain HTML form was posted (a press before the app had
+/// started): the page's `?error=`, with `?retry_after=` seconds when throttled. The server
+/// writes it, the app explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFailure {
+    /// A field was empty.
+    Missing,
+    /// Any wrong pair, known account or not.
+    Invalid,
+    /// Too many failures: try again after `retry_after`.
+    Throttled,
+}
+
+impl SignInFailure {
+    /// The query parameters that carry it.
+    pub const PARAM: &str = "error";
+    pub const RETRY_AFTER_PARAM: &str = "retry_after";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Invalid => "invalid",
+            Self::Throttled => "throttled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Missing, Self::Invalid, Self::Throttled].into_iter().find(|f| f.as_str() == value)
+    }
+}
+
 /// Lifecycle of an account as the person sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -48,20 +79,6 @@ pub struct SessionStatus {
     pub me: Option<Me>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sign_in_request_rejects_unknown_fields() {
-        let err = serde_json::from_str::<SignInRequest>(
-            r#"{"login":"a@example.com","password":"x","admin":true}"#,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("unknown field"));
-    }
-}
-
 /// `PUT /me/language`: the language of the account's emails and messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -95,4 +112,26 @@ fn language_schema() -> utoipa::openapi::Object {
         .schema_type(utoipa::openapi::Type::String)
         .enum_values(Some(crate::LANGUAGES))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_request_rejects_unknown_fields() {
+        let err = serde_json::from_str::<SignInRequest>(
+            r#"{"login":"a@example.com","password":"x","admin":true}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field"));
+    }
+
+    #[test]
+    fn a_sign_in_failure_reads_back_as_written() {
+        for failure in [SignInFailure::Missing, SignInFailure::Invalid, SignInFailure::Throttled] {
+            assert_eq!(SignInFailure::parse(failure.as_str()), Some(failure));
+        }
+        assert_eq!(SignInFailure::parse("other"), None);
+    }
 }

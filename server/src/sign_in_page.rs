@@ -17,7 +17,9 @@ use axum::{
     routing::get,
 };
 use axum_extra::extract::CookieJar;
-use farewell_api::{LANGUAGE_COOKIE, LANGUAGES, SignInRequest, is_own_path, language_for};
+use farewell_api::{
+    LANGUAGE_COOKIE, LANGUAGES, SignInFailure, SignInRequest, is_own_path, language_for,
+};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -99,14 +101,6 @@ struct PageQuery {
     next: Option<String>,
 }
 
-/// Why the page is shown again, as `?error=` for the app to explain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Failure {
-    Missing,
-    Invalid,
-    Throttled { retry_after: u64 },
-}
-
 async fn submit(
     State(state): State<AppState>,
     ClientIp(client_ip): ClientIp,
@@ -123,16 +117,17 @@ async fn submit(
     let Form(form) = form.map_err(|r| bad(r.status(), r.body_text()))?;
     let next = query.next.filter(|next| is_own_path(next));
     if form.login.trim().is_empty() || form.password.is_empty() {
-        return Ok((jar, Redirect::to(&again(Failure::Missing, next.as_deref()))));
+        return Ok((jar, Redirect::to(&again(SignInFailure::Missing, None, next.as_deref()))));
     }
     let request = SignInRequest { login: form.login.trim().to_owned(), password: form.password };
     match authenticate(&state, client_ip, request).await {
         Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&onward(next.as_deref())))),
         Err(AppError::InvalidCredentials) => {
-            Ok((jar, Redirect::to(&again(Failure::Invalid, next.as_deref()))))
+            Ok((jar, Redirect::to(&again(SignInFailure::Invalid, None, next.as_deref()))))
         }
         Err(AppError::TooManyRequests { retry_after, .. }) => {
-            Ok((jar, Redirect::to(&again(Failure::Throttled { retry_after }, next.as_deref()))))
+            let to = again(SignInFailure::Throttled, Some(retry_after), next.as_deref());
+            Ok((jar, Redirect::to(&to)))
         }
         Err(other) => Err(other),
     }
@@ -146,18 +141,15 @@ fn onward(next: Option<&str>) -> String {
     }
 }
 
-/// The page again, saying why, and still heading where the person was.
-fn again(failure: Failure, next: Option<&str>) -> String {
-    let retry_after;
-    let mut query: Vec<(&str, &str)> = match failure {
-        Failure::Missing => vec![("error", "missing")],
-        Failure::Invalid => vec![("error", "invalid")],
-        Failure::Throttled { retry_after: seconds } => {
-            retry_after = seconds.to_string();
-            vec![("error", "throttled"), ("retry_after", &retry_after)]
-        }
-    };
-    query.extend(next.map(|next| ("next", next)));
+/// The page again, saying why (and after how many seconds to try again, when throttled), and
+/// still heading where the person was.
+fn again(failure: SignInFailure, retry_after: Option<u64>, next: Option<&str>) -> String {
+    let retry_after = retry_after.map(|seconds| seconds.to_string());
+    let query: Vec<(&str, &str)> = [(SignInFailure::PARAM, Some(failure.as_str()))]
+        .into_iter()
+        .chain([(SignInFailure::RETRY_AFTER_PARAM, retry_after.as_deref()), ("next", next)])
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect();
     let query = serde_urlencoded::to_string(&query).unwrap_or_default();
     format!("{PATH}?{query}")
 }
@@ -198,12 +190,12 @@ mod tests {
 
     #[test]
     fn a_failure_returns_to_the_page_with_its_reason_and_the_way_onward() {
-        assert_eq!(again(Failure::Invalid, None), "/signin?error=invalid");
+        assert_eq!(again(SignInFailure::Invalid, None, None), "/signin?error=invalid");
         assert_eq!(
-            again(Failure::Throttled { retry_after: 90 }, Some("/account/close?step=2")),
+            again(SignInFailure::Throttled, Some(90), Some("/account/close?step=2")),
             "/signin?error=throttled&retry_after=90&next=%2Faccount%2Fclose%3Fstep%3D2"
         );
-        assert_eq!(again(Failure::Missing, None), "/signin?error=missing");
+        assert_eq!(again(SignInFailure::Missing, None, None), "/signin?error=missing");
     }
 
     #[test]

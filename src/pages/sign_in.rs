@@ -2,7 +2,7 @@
 //! never tells anyone whether an account exists.
 
 use crate::i18n::tr;
-use farewell_api::{ProblemCode, SignInRequest};
+use farewell_api::{ProblemCode, SignInFailure, SignInRequest};
 use leptos::{ev, prelude::*};
 
 use crate::{
@@ -197,13 +197,12 @@ fn throttled(retry_after: Option<u64>) -> FieldError {
     FieldError::with("login", move |t| fill(t.signin_throttled(), &[("minutes", &minutes)]))
 }
 
-/// Why the server sent the page back after its plain form was posted (`?error=`, and
-/// `?retry_after=` in seconds when throttled), as the app would have said it.
-pub fn returned_failure(error: &str, retry_after: Option<&str>) -> Option<FieldError> {
-    match error {
-        "missing" => Some(FieldError::new("login", |t| t.signin_fill_both())),
-        "invalid" => Some(FieldError::new("login", |t| t.signin_invalid())),
-        "throttled" => Some(throttled(retry_after.and_then(|s| s.parse().ok()))),
-        _ => None,
+/// Why the server sent the page back after its plain form was posted, as the app would have
+/// said it (`retry_after` in seconds when throttled).
+pub fn returned_failure(failure: SignInFailure, retry_after: Option<&str>) -> FieldError {
+    match failure {
+        SignInFailure::Missing => FieldError::new("login", |t| t.signin_fill_both()),
+        SignInFailure::Invalid => FieldError::new("login", |t| t.signin_invalid()),
+        SignInFailure::Throttled => throttled(retry_after.and_then(|s| s.parse().ok())),
     }
 }
