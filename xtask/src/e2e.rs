@@ -1,7 +1,10 @@
 //! End-to-end: the real server (fresh database, demo data, random free port) serving the built
 //! app, driven by playwright-core in Debian's Chromium.
 
+use std::path::Path;
+
 use crate::{
+    app,
     nginx::Nginx,
     postgres::Postgres,
     process::{cmd, run},
@@ -15,6 +18,22 @@ fn run_file(file: &str, base_url: &str) -> anyhow::Result<()> {
         .args(["--test", "--test-concurrency=1", file])
         .current_dir(root().join("e2e"))
         .env("BASE_URL", base_url)
+        .env("CHROMIUM", tools::CHROMIUM))
+}
+
+/// Runs `e2e/<script>` (not a test: a tool that writes into `out`) against a fresh server
+/// with demo data, after building what it needs.
+pub fn write_with_browser(what: &str, script: &str, out: &Path) -> anyhow::Result<()> {
+    tools::ensure_test_tools()?;
+    app::build()?;
+    TestServer::build()?;
+    step(what);
+    let server = TestServer::start(script.trim_end_matches(".js"))?;
+    run(cmd("node")
+        .arg(script)
+        .current_dir(root().join("e2e"))
+        .env("BASE_URL", server.url())
+        .env("OUT_DIR", out)
         .env("CHROMIUM", tools::CHROMIUM))
 }
 
