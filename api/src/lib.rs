@@ -56,6 +56,22 @@ pub fn is_own_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
+/// The personal info page, where a sign-in leads by default.
+pub const PERSONAL_INFO_PATH: &str = "/account";
+/// The sign-out page, where a sign-in never leads back to.
+pub const SIGN_OUT_PATH: &str = "/signout";
+
+/// Where a sign-in leads, in the app and from the sign-in page's plain form alike: where the
+/// person was heading (`?next=`) when that is a page of this site other than signing out,
+/// else their personal info.
+pub fn after_sign_in(next: Option<&str>) -> &str {
+    let signing_out = |next: &str| next.split(['?', '#']).next() == Some(SIGN_OUT_PATH);
+    match next {
+        Some(next) if is_own_path(next) && !signing_out(next) => next,
+        _ => PERSONAL_INFO_PATH,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +89,18 @@ mod tests {
         ] {
             assert_eq!(language_for(tag), expected, "{tag}");
         }
+    }
+
+    #[test]
+    fn a_sign_in_stays_on_this_site_and_never_leads_back_to_signing_out() {
+        assert_eq!(after_sign_in(Some("/account/close")), "/account/close");
+        assert_eq!(after_sign_in(Some("/account/devices")), "/account/devices");
+        for hostile in ["//evil.example", "https://evil.example", "/\\evil.example", "account"] {
+            assert_eq!(after_sign_in(Some(hostile)), "/account", "{hostile}");
+        }
+        assert_eq!(after_sign_in(Some("/signout")), "/account");
+        assert_eq!(after_sign_in(Some("/signout?everywhere=1")), "/account");
+        assert_eq!(after_sign_in(None), "/account");
     }
 
     #[test]

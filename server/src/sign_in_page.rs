@@ -18,7 +18,8 @@ use axum::{
 };
 use axum_extra::extract::CookieJar;
 use farewell_api::{
-    LANGUAGE_COOKIE, LANGUAGES, SignInFailure, SignInRequest, is_own_path, language_for,
+    LANGUAGE_COOKIE, LANGUAGES, SignInFailure, SignInRequest, after_sign_in, is_own_path,
+    language_for,
 };
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -121,7 +122,7 @@ async fn submit(
     }
     let request = SignInRequest { login: form.login.trim().to_owned(), password: form.password };
     match authenticate(&state, client_ip, request).await {
-        Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&onward(next.as_deref())))),
+        Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(after_sign_in(next.as_deref())))),
         Err(AppError::InvalidCredentials) => {
             Ok((jar, Redirect::to(&again(SignInFailure::Invalid, None, next.as_deref()))))
         }
@@ -130,14 +131,6 @@ async fn submit(
             Ok((jar, Redirect::to(&to)))
         }
         Err(other) => Err(other),
-    }
-}
-
-/// Where a signed-in person goes: where they were heading, except back to signing out.
-fn onward(next: Option<&str>) -> String {
-    match next {
-        Some(next) if !next.starts_with("/signout") => next.to_owned(),
-        _ => "/account".to_owned(),
     }
 }
 
@@ -196,12 +189,5 @@ mod tests {
             "/signin?error=throttled&retry_after=90&next=%2Faccount%2Fclose%3Fstep%3D2"
         );
         assert_eq!(again(SignInFailure::Missing, None, None), "/signin?error=missing");
-    }
-
-    #[test]
-    fn a_sign_in_goes_where_the_person_was_heading_but_not_back_to_signing_out() {
-        assert_eq!(onward(Some("/account/devices")), "/account/devices");
-        assert_eq!(onward(Some("/signout")), "/account");
-        assert_eq!(onward(None), "/account");
     }
 }

@@ -13,7 +13,6 @@ use crate::{
     },
     i18n::{fill, use_i18n},
     prerendered::Typed,
-    routes::{Page, safe_next},
 };
 
 /// The sign-in form. It takes its query and its way onward as props: inside the whole app
@@ -45,9 +44,7 @@ pub fn SignIn(
     // Signed in (now or already): go where the person was heading.
     Effect::new(move || {
         if let AuthState::SignedIn(_) = auth.state.get() {
-            let next = safe_next(next.get_untracked())
-                .replace(Page::SignOut.path(), Page::PersonalInfo.path());
-            go.run(next);
+            go.run(farewell_api::after_sign_in(next.get_untracked().as_deref()).to_owned());
         }
     });
 
