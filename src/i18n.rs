@@ -31,10 +31,8 @@ impl Lang {
     /// The product language a tag asks for (any Chinese is Simplified Chinese), by the rule
     /// the server also sends the sign-in page by.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        match farewell_api::language_for(tag)? {
-            "zh-CN" => Some(Self::ZhCn),
-            _ => Some(Self::En),
-        }
+        let tag = farewell_api::language_for(tag)?;
+        Self::ALL.into_iter().find(|lang| lang.tag() == tag)
     }
 
     /// The language's own name, so a person who cannot read the current one finds theirs.

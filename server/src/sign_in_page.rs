@@ -46,14 +46,14 @@ pub fn page_file(lang: &str) -> String {
 /// has `/signin` be the whole app's, like any other path; one without a page in the reader's
 /// language sends the English one.
 pub fn router(dist: &Path) -> Router<AppState> {
-    let built = LANGUAGES.map(|lang| dist.join(page_file(lang)).is_file());
+    let built: Vec<&str> =
+        LANGUAGES.into_iter().filter(|lang| dist.join(page_file(lang)).is_file()).collect();
     let page = move |State(state): State<AppState>, jar: CookieJar, request: Request| {
         let lang = reader_language(&jar, request.headers());
-        let file = match LANGUAGES.iter().position(|l| *l == lang) {
-            Some(i) if built[i] => page_file(lang),
-            _ if built[0] => page_file(LANGUAGES[0]),
-            _ => "index.html".to_owned(),
-        };
+        let file = [lang, LANGUAGES[0]]
+            .into_iter()
+            .find(|lang| built.contains(lang))
+            .map_or_else(|| "index.html".to_owned(), page_file);
         serve_page(state.config.dist_dir.join(file), request)
     };
     // The form is as small as the API's bodies, and held to the same limit.
