@@ -84,21 +84,23 @@ impl DeviceActions {
             }
         });
         match list {
-            Some(list) => actions.devices.set(Some(list)),
+            Some(list) => actions.show(list),
             None => actions.reload(),
         }
         actions
     }
 
     pub fn reload(&self) {
-        let (devices, auth) = (self.devices, self.auth);
-        spawn_local(async move {
-            let result = api_client::devices().await;
-            if matches!(&result, Err(e) if e.is_unauthenticated()) {
-                auth.signed_out();
-            }
-            devices.set(Some(result));
-        });
+        let actions = *self;
+        spawn_local(async move { actions.show(api_client::devices().await) });
+    }
+
+    /// Shows an answer to "which devices?", however it was asked.
+    fn show(&self, result: Result<Vec<Device>, ApiError>) {
+        if matches!(&result, Err(e) if e.is_unauthenticated()) {
+            self.auth.signed_out();
+        }
+        self.devices.set(Some(result));
     }
 
     fn busy(&self) -> bool {
