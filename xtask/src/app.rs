@@ -123,12 +123,17 @@ fn sign_in_page(index: &str) -> anyhow::Result<String> {
 fn sign_in_language_pages(dist: &Path) -> anyhow::Result<()> {
     let built = fs::read_to_string(dist.join(SIGN_IN_PAGE))?;
     for (lang, page) in LANGUAGE_PAGES {
-        let file = root().join(format!("prerendered/signin.{lang}.html"));
+        let file = prerendered_screen(lang);
         let screen = fs::read_to_string(&file)
             .with_context(|| format!("reading {} (`cargo xtask prerender`)", file.display()))?;
         fs::write(dist.join(page), with_screen(&built, lang, &screen)?)?;
     }
     Ok(())
+}
+
+/// `prerendered/signin.<lang>.html`, written by `cargo xtask prerender`.
+fn prerendered_screen(lang: &str) -> PathBuf {
+    root().join(format!("prerendered/signin.{lang}.html"))
 }
 
 /// `page` in `lang`, showing `screen`: a pre-rendered screen's `<title>` line, then what the
@@ -330,8 +335,7 @@ mod tests {
     #[test]
     fn every_language_has_a_pre_rendered_sign_in_screen() {
         for (lang, _) in LANGUAGE_PAGES {
-            let file = root().join(format!("prerendered/signin.{lang}.html"));
-            let screen = fs::read_to_string(&file).unwrap();
+            let screen = fs::read_to_string(prerendered_screen(lang)).unwrap();
             assert!(screen.contains(r#"<form method="post""#), "{lang}: the form works unstarted");
             assert!(screen.contains(r#"id="login""#) && screen.contains(r#"id="password""#));
         }
