@@ -8,6 +8,7 @@ mod export;
 mod grace;
 mod hardening;
 mod helpers;
+mod holdings;
 mod openapi;
 mod pages;
 mod property;
