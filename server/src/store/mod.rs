@@ -75,7 +75,7 @@ impl Db {
     pub async fn reader_at_one_moment(&self) -> sqlx::Result<Conn> {
         let reader = self.reader().await?;
         if let Conn::Sqlite(connection) = &reader {
-            connection.execute_batch("BEGIN")?;
+            connection.control("BEGIN")?;
         }
         Ok(reader)
     }

@@ -138,7 +138,7 @@ impl Writer {
             // IMMEDIATE takes the write lock now, waiting in the busy handler if another
             // process holds it, instead of failing at the first write once this transaction
             // has read.
-            if let Err(e) = self.sqlite().execute_batch("BEGIN IMMEDIATE") {
+            if let Err(e) = self.sqlite().control("BEGIN IMMEDIATE") {
                 // A connection that cannot begin is not trusted again; the next turn opens one.
                 self.connection = None;
                 return Err(e);
@@ -148,12 +148,12 @@ impl Writer {
             let (id, opened) = (self.batches, Instant::now());
             self.batch = Some(Batch { id, opened, members: 0, outcome, committer: false });
         }
-        self.sqlite().execute_batch("SAVEPOINT turn")
+        self.sqlite().control("SAVEPOINT turn")
     }
 
     /// Keeps this turn's changes in the shared transaction; what its COMMIT will say.
     fn release(&mut self) -> sqlx::Result<watch::Receiver<Outcome>> {
-        self.sqlite().execute_batch("RELEASE turn")?;
+        self.sqlite().control("RELEASE turn")?;
         let batch = self.batch.as_mut().expect("begun in this turn");
         batch.members += 1;
         Ok(batch.outcome.subscribe())
@@ -166,8 +166,9 @@ impl Writer {
 
     /// Undoes this turn's changes and nobody else's.
     fn roll_back_turn(&mut self) {
-        if self.in_transaction() {
-            let _ = self.sqlite().execute_batch("ROLLBACK TO turn; RELEASE turn");
+        // Released only once rolled back: a release alone would keep the turn's changes.
+        if self.in_transaction() && self.sqlite().control("ROLLBACK TO turn").is_ok() {
+            let _ = self.sqlite().control("RELEASE turn");
         }
     }
 
@@ -180,7 +181,7 @@ impl Writer {
         let Some(batch) = &mut self.batch else { return };
         if batch.members == 0 {
             // Nothing to keep: this turn began the transaction and its changes were undone.
-            let _ = self.sqlite().execute_batch("ROLLBACK");
+            let _ = self.sqlite().control("ROLLBACK");
             self.batch = None;
             return;
         }
@@ -211,9 +212,9 @@ impl Writer {
     }
 
     fn commit_batch(&mut self) {
-        let result = self.sqlite().execute_batch("COMMIT");
+        let result = self.sqlite().control("COMMIT");
         if result.is_err() && self.in_transaction() {
-            let _ = self.sqlite().execute_batch("ROLLBACK");
+            let _ = self.sqlite().control("ROLLBACK");
         }
         self.close_batch(result.map_err(|e| e.to_string()));
     }
