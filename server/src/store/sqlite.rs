@@ -160,7 +160,8 @@ impl Drop for SqliteConn {
 
 /// Runs a statement that takes no parameters and yields no rows. It is prepared once per
 /// connection: every request's read transaction and every write's turn run a few of these,
-/// and parsing them again each time was a twentieth of a `GET /deletion`'s CPU.
+/// and running them as a batch, parsed each time, was 4.8% of `GET /deletion`'s CPU in a
+/// profile.
 fn control(connection: &rusqlite::Connection, sql: &str) -> rusqlite::Result<()> {
     connection.prepare_cached(sql)?.raw_execute().map(drop)
 }
