@@ -2,12 +2,17 @@
 //!
 //! Each is one statement, every part of it an index lookup on `account_id`: a page asks
 //! for them on every step. The categories an account can hold thousands of (photos and
-//! their bytes, contacts, notes, messages) are read from `holdings`, which triggers keep
-//! (`migrations/*/0011_holdings.sql`); counting the demo's 411 rows of them was a third of
-//! `GET /inventory`, and an account's size would be its cost. The rest are a handful each.
+//! their bytes, contacts, notes, messages) are, on SQLite, read from `holdings`, which
+//! triggers keep (`migrations/sqlite/0011_holdings.sql`): counting the demo's 411 rows of
+//! them was a third of `GET /inventory`, and an account's size would be its cost. PostgreSQL
+//! counts them as it reads: there, triggers kept counts at half the purge's rate (1,453 →
+//! 682 accounts/s in `cargo xtask bench`, most of it the transition tables' capture), and
+//! its reads are bound by the server's own ceiling, not by these counts. The rest are a
+//! handful each.
 
 use farewell_api::{Inventory, Money};
 
+use super::Db;
 use crate::domain::{AccountId, checklist::Facts};
 
 /// A count that fits the wire type (neither `COUNT(*)` nor a trigger-kept count goes below
@@ -36,18 +41,13 @@ struct Counts {
     third_party_apps: Option<String>,
 }
 
-pub async fn inventory(
-    db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
-    now: i64,
-) -> sqlx::Result<Inventory> {
-    let counts: Counts = sqlx::query_as(
-        "SELECT
-            COALESCE(h.photos, 0) AS photos,
-            COALESCE(h.photo_bytes, 0) AS photo_bytes,
-            COALESCE(h.contacts, 0) AS contacts,
-            COALESCE(h.notes, 0) AS notes,
-            COALESCE(h.messages, 0) AS messages,
+/// The inventory's statement around its counted categories' columns and its `FROM`.
+macro_rules! inventory_sql {
+    ($counted:literal, $from:literal) => {
+        concat!(
+            "SELECT ",
+            $counted,
+            ",
             (SELECT COUNT(*) FROM devices WHERE account_id = $1) AS devices,
             (SELECT COUNT(*) FROM purchases WHERE account_id = $1) AS purchases,
             (SELECT COUNT(*) FROM warranties WHERE account_id = $1 AND expires_at > $2)
@@ -57,13 +57,42 @@ pub async fn inventory(
             (SELECT COUNT(*) FROM forum_posts WHERE account_id = $1) AS forum_posts,
             (SELECT string_agg(app_name, $3 ORDER BY app_name) FROM app_grants
                WHERE account_id = $1) AS third_party_apps
-         FROM (SELECT 1 AS one) AS o LEFT JOIN holdings h ON h.account_id = $1",
-    )
-    .bind(account.as_str())
-    .bind(now)
-    .bind(APP_SEPARATOR)
-    .fetch_one(db)
-    .await?;
+         ",
+            $from
+        )
+    };
+}
+
+/// On SQLite: the kept counts (an account without its row holds nothing).
+const KEPT: &str = inventory_sql!(
+    "COALESCE(h.photos, 0) AS photos, COALESCE(h.photo_bytes, 0) AS photo_bytes,
+     COALESCE(h.contacts, 0) AS contacts, COALESCE(h.notes, 0) AS notes,
+     COALESCE(h.messages, 0) AS messages",
+    "FROM (SELECT 1 AS one) AS o LEFT JOIN holdings h ON h.account_id = $1"
+);
+
+/// On PostgreSQL: counted on reading; photos counted and summed in one pass over their
+/// covering index.
+const COUNTED: &str = inventory_sql!(
+    "p.photos, p.photo_bytes,
+     (SELECT COUNT(*) FROM contacts WHERE account_id = $1) AS contacts,
+     (SELECT COUNT(*) FROM notes WHERE account_id = $1) AS notes,
+     (SELECT COUNT(*) FROM messages WHERE account_id = $1) AS messages",
+    "FROM (SELECT COUNT(*) AS photos, CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS photo_bytes
+           FROM photos WHERE account_id = $1) AS p"
+);
+
+pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<Inventory> {
+    let sql = match db.sqlite() {
+        Some(_) => KEPT,
+        None => COUNTED,
+    };
+    let counts: Counts = sqlx::query_as(sql)
+        .bind(account.as_str())
+        .bind(now)
+        .bind(APP_SEPARATOR)
+        .fetch_one(db)
+        .await?;
     let third_party_apps = counts
         .third_party_apps
         .map(|apps| apps.split(APP_SEPARATOR).map(str::to_owned).collect())

@@ -1,5 +1,6 @@
-//! The inventory's kept counts (`holdings`) follow the rows other services write: added,
-//! moved, changed, removed, rolled back, and already there when the counts began.
+//! The inventory follows the rows other services write: added, moved, changed, removed and
+//! rolled back. On SQLite it reads counts that triggers keep (`holdings`), which also begin
+//! with what a database from before them already holds.
 
 use std::{borrow::Cow, str::FromStr};
 
@@ -10,7 +11,7 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-use crate::helpers::{Browser, database_url, on_postgres, spawn_app};
+use crate::helpers::{Browser, spawn_app};
 
 const DEMO: &str = "1876543210";
 const OTHER: &str = "1876543211";
@@ -121,22 +122,16 @@ async fn the_inventory_follows_rows_as_other_services_add_move_change_and_remove
 
 #[tokio::test]
 async fn counts_begin_with_what_a_database_from_before_them_already_holds() {
+    // Only SQLite keeps counts (see `store::inventory`), so this runs there on every run.
     let dir = tempfile::tempdir().unwrap();
-    let url = database_url(&dir).await;
-    let url = match on_postgres() {
-        true => url,
-        false => format!("{url}?mode=rwc"),
-    };
+    let url = format!("sqlite://{}/farewell.db?mode=rwc", dir.path().display());
     sqlx::any::install_default_drivers();
     let db = AnyPoolOptions::new()
         .max_connections(1)
         .connect_with(AnyConnectOptions::from_str(&url).unwrap())
         .await
         .unwrap();
-    let mut migrator = match on_postgres() {
-        true => sqlx::migrate!("./migrations/postgres"),
-        false => sqlx::migrate!("./migrations/sqlite"),
-    };
+    let mut migrator = sqlx::migrate!("./migrations/sqlite");
     migrator.migrations =
         Cow::Owned(migrator.migrations.iter().filter(|m| m.version < 11).cloned().collect());
     migrator.run(&db).await.unwrap();
