@@ -25,18 +25,32 @@ export async function chooseLanguage(context, lang) {
 }
 
 /// `prerendered/signin.<lang>.html`: what the build puts into the sign-in page in `lang`.
-export const preRenderedScreenFile = (lang) => new URL(`../prerendered/signin.${lang}.html`, import.meta.url);
+/// The states the server sends the sign-in page in besides its first, each pre-rendered as the
+/// app draws it at this query: why a press before the app started came back (`?error=`,
+/// `SignInFailure`), or that the person has signed out. The throttled page's minutes are a
+/// stand-in the server replaces (`SignInFailure::PRERENDERED_MINUTES`).
+export const SIGN_IN_STATES = {
+  invalid: '?error=invalid',
+  missing: '?error=missing',
+  throttled: `?error=throttled&retry_after=${999999 * 60}`,
+  signed_out: '?signed_out',
+};
 
-/// The sign-in screen as the app draws it in `lang`, in the form of its pre-rendered file: a
-/// comment, the `<title>`, then the markup of `<body>` (but `<noscript>`), without the empty
-/// markers the framework keeps between parts.
-export async function drawnSignInScreen(browser, lang) {
+/// `prerendered/signin.<lang>[.<state>].html`.
+export const preRenderedScreenFile = (lang, state) =>
+  new URL(`../prerendered/signin.${lang}${state ? `.${state}` : ''}.html`, import.meta.url);
+
+/// The sign-in screen as the app draws it in `lang` (and `state`, one of SIGN_IN_STATES), in
+/// the form of its pre-rendered file: a comment, the `<title>`, then the markup of `<body>`
+/// (but `<noscript>`), without the empty markers the framework keeps between parts.
+export async function drawnSignInScreen(browser, lang, state) {
   const context = await browser.newContext({ locale: 'en-US' });
   await chooseLanguage(context, lang);
   const page = await context.newPage();
-  await page.goto(`${BASE_URL}/signin`);
-  // The app has taken the page over once its heading has focus.
-  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  await page.goto(`${BASE_URL}/signin${state ? SIGN_IN_STATES[state] : ''}`);
+  // The app has taken the page over once its heading, or the summary of what went wrong,
+  // has focus.
+  await page.waitForFunction(() => document.activeElement?.matches('h1, .error-summary'));
   const { title, body } = await page.evaluate(() => {
     const box = document.createElement('div');
     for (const node of document.body.childNodes) {

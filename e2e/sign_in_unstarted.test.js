@@ -1,10 +1,12 @@
 // The sign-in page before its app has started: it arrives drawn, in the reader's language, as
-// the app draws it; its form works as a plain form; and the app takes over what was typed.
+// the app draws it; its form works as a plain form, and a press that comes back says why;
+// and the app takes over what was typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
   BASE_URL, DEMO, launch, openPage, heading, drawnSignInScreen, preRenderedScreenFile,
+  SIGN_IN_STATES,
 } from './helpers.js';
 
 let browser;
@@ -23,15 +25,56 @@ async function holdTheApp(page) {
 }
 
 for (const lang of ['en', 'zh-CN']) {
-  test(`the app draws the sign-in screen exactly as its pre-rendered page shows it, in ${lang}`, async () => {
-    const expected = await readFile(preRenderedScreenFile(lang), 'utf8');
-    assert.equal(
-      await drawnSignInScreen(browser, lang),
-      expected,
-      'the app has changed how it draws sign-in: run `cargo xtask prerender` and commit prerendered/',
-    );
+  test(`the app draws the sign-in screen exactly as its pre-rendered pages show it, in ${lang}`, async () => {
+    for (const state of [undefined, ...Object.keys(SIGN_IN_STATES)]) {
+      const expected = await readFile(preRenderedScreenFile(lang, state), 'utf8');
+      assert.equal(
+        await drawnSignInScreen(browser, lang, state),
+        expected,
+        `the app has changed how it draws sign-in (${state ?? 'first page'}): `
+          + 'run `cargo xtask prerender` and commit prerendered/',
+      );
+    }
   });
 }
+
+test('without its app, a wrong pair comes back saying why, in the reader\'s language', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/signin`);
+  await page.getByLabel('邮箱或手机号').fill(DEMO.email);
+  await page.getByLabel('密码', { exact: true }).fill('not-the-password');
+  await page.getByLabel('密码', { exact: true }).press('Enter');
+  await page.waitForURL(/error=invalid/);
+  assert.equal(await page.title(), '错误：登录 – Farewell');
+  const problem = page.locator('.error-summary');
+  assert.ok(await problem.isVisible(), 'the summary of what went wrong shows');
+  assert.equal(await problem.getByRole('link').textContent(), '邮箱、手机号或密码不正确。');
+  assert.equal(await page.locator('#login-error').isVisible(), true, 'and beside the field');
+  // Empty fields say so too.
+  await page.getByLabel('密码', { exact: true }).press('Enter');
+  await page.waitForURL(/error=missing/);
+  assert.equal(await problem.getByRole('link').textContent(), '请输入邮箱或手机号以及密码后登录。');
+  await context.close();
+});
+
+test('without its app, a throttled page says how many minutes to wait', async () => {
+  const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/signin?error=throttled&retry_after=150`);
+  const said = 'Too many attempts. Try again in 3 minutes.';
+  assert.equal(await page.locator('.error-summary').getByRole('link').textContent(), said);
+  assert.equal(await page.locator('#login-error').textContent(), said);
+  await context.close();
+});
+
+test('without its app, the page after signing out says so', async () => {
+  const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/signin?signed_out=1`);
+  await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();
+  await context.close();
+});
 
 test('without its app the page shows the form in the browser\'s language, and it signs in', async () => {
   const context = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
@@ -111,7 +154,9 @@ test('a wrong pair pressed before the app starts is explained once it has', asyn
 });
 
 test('the sign-in page does not move when its app takes over, on a phone or a desktop', async () => {
-  for (const width of [360, 1280]) {
+  const sizes = [360, 1280].flatMap((width) => ['', '?error=invalid', '?signed_out=1']
+    .map((query) => ({ width, query })));
+  for (const { width, query } of sizes) {
     const page = await openPage(browser, { viewport: { width, height: 740 } });
     await page.addInitScript(() => {
       window.layoutShifts = [];
@@ -119,13 +164,13 @@ test('the sign-in page does not move when its app takes over, on a phone or a de
         for (const entry of list.getEntries()) window.layoutShifts.push(entry.value);
       }).observe({ type: 'layout-shift', buffered: true });
     });
-    await page.goto(`${BASE_URL}/signin`);
-    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await page.goto(`${BASE_URL}/signin${query}`);
+    await page.waitForFunction(() => document.activeElement?.matches('h1, .error-summary'));
     await page.waitForLoadState('networkidle');
     const shifts = await page.evaluate(() => new Promise((resolve) => {
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(window.layoutShifts)));
     }));
-    assert.deepEqual(shifts, [], `layout shifts at ${width}px`);
+    assert.deepEqual(shifts, [], `layout shifts at ${width}px on /signin${query}`);
     await page.context().close();
   }
 });

@@ -63,7 +63,8 @@ fn RoutedLayout(children: Children) -> impl IntoView {
 fn RoutedSignIn() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
-    let signed_out_notice = query.with_untracked(|q| q.get("signed_out").is_some());
+    let signed_out_notice =
+        query.with_untracked(|q| q.get(farewell_api::SIGNED_OUT_PARAM).is_some());
     view! {
         <SignIn
             next=Signal::derive(move || query.with(|q| q.get("next")))

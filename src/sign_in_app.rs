@@ -21,7 +21,7 @@ pub fn SignInApp(
     let location = window().location();
     let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default()).ok();
     let param = |name: &str| query.as_ref().and_then(|q| q.get(name));
-    let signed_out_notice = param("signed_out").is_some();
+    let signed_out_notice = param(farewell_api::SIGNED_OUT_PARAM).is_some();
     let next = param("next");
     let returned =
         param(SignInFailure::PARAM).and_then(|error| SignInFailure::parse(&error)).map(|failure| {

@@ -18,7 +18,8 @@ pub use devices::{Device, DeviceKind, PasswordConfirmation};
 pub use inventory::{ExportState, ExportStatus, Inventory, Money};
 pub use problem::{Problem, ProblemCode};
 pub use session::{
-    AccountState, LanguageRequest, Me, RegisterRequest, SessionStatus, SignInFailure, SignInRequest,
+    AccountState, LanguageRequest, Me, RegisterRequest, SIGNED_OUT_PARAM, SessionStatus,
+    SignInFailure, SignInRequest,
 };
 
 /// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].

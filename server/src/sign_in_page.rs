@@ -2,9 +2,14 @@
 //! language cookie the app keeps, else the first language the browser asks for, as the app
 //! itself would choose — so its form shows, and works, before the app has started. A press in
 //! that moment posts the form here as a plain HTML form: the same sign-in as the API's, then a
-//! redirect onward, or back to the page with the reason, which the app shows once it starts.
+//! redirect onward, or back to the page with the reason. That page, and the one after signing
+//! out, come pre-rendered saying so, as the app says it: without the app (scripts off, or
+//! still loading) the person still reads why, and the app taking over moves nothing.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use axum::{
     Form, Router,
@@ -18,8 +23,8 @@ use axum::{
 };
 use axum_extra::extract::CookieJar;
 use farewell_api::{
-    LANGUAGE_COOKIE, LANGUAGES, SignInFailure, SignInRequest, after_sign_in, is_own_path,
-    language_for,
+    LANGUAGE_COOKIE, LANGUAGES, SIGNED_OUT_PARAM, SignInFailure, SignInRequest, after_sign_in,
+    is_own_path, language_for,
 };
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -36,25 +41,83 @@ use crate::{
 /// The path of the page, which is also where its form posts to.
 pub const PATH: &str = "/signin";
 
-/// The page of `lang` (one of [`LANGUAGES`]) in the built app: `signin.html` in English,
-/// `signin.zh-CN.html` in Simplified Chinese.
-pub fn page_file(lang: &str) -> String {
-    if lang == LANGUAGES[0] { "signin.html".to_owned() } else { format!("signin.{lang}.html") }
+/// The page of `lang` (one of [`LANGUAGES`]) in `state` (see [`PageState::name`]) in the
+/// built app: `signin.html` and `signin.invalid.html` in English, `signin.zh-CN.html` and
+/// `signin.zh-CN.invalid.html` in Simplified Chinese.
+pub fn page_file(lang: &str, state: Option<&str>) -> String {
+    let lang = if lang == LANGUAGES[0] { String::new() } else { format!(".{lang}") };
+    let state = state.map(|state| format!(".{state}")).unwrap_or_default();
+    format!("signin{lang}{state}.html")
+}
+
+/// What the page says besides its form, as its query asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageState {
+    /// A press before the app started came back (`?error=`, `?retry_after=` seconds).
+    Returned(SignInFailure, Option<u64>),
+    /// `?signed_out`: the person has just signed out.
+    SignedOut,
+}
+
+impl PageState {
+    /// Every state's name, and `None` for the page as first sent.
+    fn names() -> impl Iterator<Item = Option<&'static str>> {
+        let failures = SignInFailure::ALL.map(|failure| Some(failure.as_str()));
+        [None].into_iter().chain(failures).chain([Some(SIGNED_OUT_PARAM)])
+    }
+
+    /// The state in the page's file name (`cargo xtask prerender` writes one of each).
+    fn name(self) -> &'static str {
+        match self {
+            Self::Returned(failure, _) => failure.as_str(),
+            Self::SignedOut => SIGNED_OUT_PARAM,
+        }
+    }
+
+    /// The state `query` asks for, as the app reads it: a failure first; `None` for the page
+    /// as first sent (an unknown or malformed query included).
+    fn asked(query: Option<&str>) -> Option<Self> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query?).unwrap_or_default();
+        let value = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        if let Some(failure) = value(SignInFailure::PARAM).and_then(SignInFailure::parse) {
+            let retry_after = value(SignInFailure::RETRY_AFTER_PARAM).and_then(|s| s.parse().ok());
+            return Some(Self::Returned(failure, retry_after));
+        }
+        value(SIGNED_OUT_PARAM).map(|_| Self::SignedOut)
+    }
 }
 
 /// The page and its form. A build without pages of its own for sign-in (the server's tests)
 /// has `/signin` be the whole app's, like any other path; one without a page in the reader's
-/// language sends the English one.
+/// language sends the English one, and one without a page in the state asked for, the page
+/// as first sent (the app, once started, says the rest).
 pub fn router(dist: &Path) -> Router<AppState> {
-    let built: Vec<&str> =
-        LANGUAGES.into_iter().filter(|lang| dist.join(page_file(lang)).is_file()).collect();
+    let built: Arc<Vec<String>> = Arc::new(
+        LANGUAGES
+            .into_iter()
+            .flat_map(|lang| PageState::names().map(move |state| page_file(lang, state)))
+            .filter(|file| dist.join(file).is_file())
+            .collect(),
+    );
     let page = move |State(state): State<AppState>, jar: CookieJar, request: Request| {
         let lang = reader_language(&jar, request.headers());
-        let file = [lang, LANGUAGES[0]]
+        let asked = PageState::asked(request.uri().query());
+        let name = asked.map(PageState::name);
+        let file = [(lang, name), (LANGUAGES[0], name), (lang, None), (LANGUAGES[0], None)]
             .into_iter()
-            .find(|lang| built.contains(lang))
-            .map_or_else(|| "index.html".to_owned(), page_file);
-        serve_page(state.config.dist_dir.join(file), request)
+            .map(|(lang, name)| page_file(lang, name))
+            .find(|file| built.contains(file));
+        let path = state.config.dist_dir.join(file.as_deref().unwrap_or("index.html"));
+        async move {
+            match asked {
+                Some(PageState::Returned(SignInFailure::Throttled, retry_after))
+                    if file.as_deref().is_some_and(|f| f.contains(".throttled.")) =>
+                {
+                    throttled_page(&path, retry_after).await
+                }
+                _ => serve_page(path, request).await,
+            }
+        }
     };
     // The form is as small as the API's bodies, and held to the same limit.
     Router::new().route(PATH, get(page).post(submit)).layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
@@ -66,12 +129,30 @@ async fn serve_page(file: PathBuf, request: Request) -> Response {
         Ok(response) => response.into_response(),
         Err(infallible) => match infallible {},
     };
+    page_headers(&mut response);
+    response
+}
+
+/// The throttled page, saying how many minutes to wait: its pre-rendered screen says
+/// [`SignInFailure::PRERENDERED_MINUTES`] where the number goes.
+async fn throttled_page(file: &Path, retry_after: Option<u64>) -> Response {
+    let page = match tokio::fs::read_to_string(file).await {
+        Ok(page) => page,
+        Err(error) => return AppError::Unexpected(error.into()).into_response(),
+    };
+    let minutes = format!(" {} ", SignInFailure::retry_minutes(retry_after));
+    let page = page.replace(SignInFailure::PRERENDERED_MINUTES, &minutes);
+    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    page_headers(&mut response);
+    response
+}
+
+fn page_headers(response: &mut Response) {
     let headers = response.headers_mut();
     // Pages are not content-addressed like the assets: browsers must revalidate.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers
         .insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie, accept-language"));
-    response
 }
 
 /// The cookie's language, else that of the first tag of `Accept-Language` (the browser's own
@@ -176,9 +257,39 @@ mod tests {
     }
 
     #[test]
-    fn pages_are_named_by_language() {
-        assert_eq!(page_file("en"), "signin.html");
-        assert_eq!(page_file("zh-CN"), "signin.zh-CN.html");
+    fn pages_are_named_by_language_and_state() {
+        assert_eq!(page_file("en", None), "signin.html");
+        assert_eq!(page_file("zh-CN", None), "signin.zh-CN.html");
+        assert_eq!(page_file("en", Some("invalid")), "signin.invalid.html");
+        assert_eq!(page_file("zh-CN", Some("signed_out")), "signin.zh-CN.signed_out.html");
+    }
+
+    #[test]
+    fn the_query_asks_for_a_failure_first_then_signed_out() {
+        use SignInFailure::*;
+        let asked = PageState::asked;
+        assert_eq!(asked(None), None);
+        assert_eq!(asked(Some("next=%2Faccount")), None);
+        assert_eq!(
+            asked(Some("error=invalid&next=%2Faccount")),
+            Some(PageState::Returned(Invalid, None))
+        );
+        assert_eq!(
+            asked(Some("error=throttled&retry_after=90")),
+            Some(PageState::Returned(Throttled, Some(90)))
+        );
+        assert_eq!(
+            asked(Some("error=throttled&retry_after=soon")),
+            Some(PageState::Returned(Throttled, None))
+        );
+        assert_eq!(asked(Some("signed_out=1")), Some(PageState::SignedOut));
+        assert_eq!(asked(Some("signed_out")), Some(PageState::SignedOut));
+        assert_eq!(
+            asked(Some("signed_out&error=missing")),
+            Some(PageState::Returned(Missing, None))
+        );
+        assert_eq!(asked(Some("error=unknown")), None);
+        assert_eq!(asked(Some("error=%zz")), None, "a malformed query is the first page");
     }
 
     #[test]

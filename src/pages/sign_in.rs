@@ -190,7 +190,7 @@ fn sign_in_error(error: ApiError) -> FieldError {
 }
 
 fn throttled(retry_after: Option<u64>) -> FieldError {
-    let minutes = retry_after.unwrap_or(60).div_ceil(60).to_string();
+    let minutes = SignInFailure::retry_minutes(retry_after).to_string();
     FieldError::with("login", move |t| fill(t.signin_throttled(), &[("minutes", &minutes)]))
 }
 

@@ -35,7 +35,10 @@ pub fn SignOutChoices() -> impl IntoView {
         }
     });
     let finish = move || {
-        navigate(&format!("{}?signed_out=1", Page::SignIn.path()), Default::default());
+        navigate(
+            &format!("{}?{}=1", Page::SignIn.path(), farewell_api::SIGNED_OUT_PARAM),
+            Default::default(),
+        );
         auth.signed_out();
     };
     Effect::new(move || match sign_out.value().get() {

@@ -118,22 +118,46 @@ fn sign_in_page(index: &str) -> anyhow::Result<String> {
         .collect())
 }
 
-/// Writes the sign-in page once per language with that language's pre-rendered screen in it,
-/// so the form shows (and works as a plain form) before the app starts.
+/// Writes the sign-in page once per language and state with that pre-rendered screen in it
+/// (`signin.html`, `signin.invalid.html`, `signin.zh-CN.html`, `signin.zh-CN.invalid.html`,
+/// ...), so the form shows, works as a plain form, and says why the server sent it back,
+/// before the app starts or without it.
 fn sign_in_language_pages(dist: &Path) -> anyhow::Result<()> {
     let built = fs::read_to_string(dist.join(SIGN_IN_PAGE))?;
     for (lang, page) in LANGUAGE_PAGES {
-        let file = prerendered_screen(lang);
-        let screen = fs::read_to_string(&file)
-            .with_context(|| format!("reading {} (`cargo xtask prerender`)", file.display()))?;
-        fs::write(dist.join(page), with_screen(&built, lang, &screen)?)?;
+        let screens = prerendered_screens(lang)?;
+        anyhow::ensure!(
+            screens.iter().any(|(state, _)| state.is_empty()),
+            "no prerendered/signin.{lang}.html (`cargo xtask prerender`)"
+        );
+        for (state, file) in screens {
+            let screen = fs::read_to_string(&file)?;
+            let name = format!("{}{state}.html", page.trim_end_matches(".html"));
+            fs::write(dist.join(name), with_screen(&built, lang, &screen)?)?;
+        }
     }
     Ok(())
 }
 
-/// `prerendered/signin.<lang>.html`, written by `cargo xtask prerender`.
-fn prerendered_screen(lang: &str) -> PathBuf {
-    root().join(format!("prerendered/signin.{lang}.html"))
+/// The pre-rendered screens of `lang` written by `cargo xtask prerender`,
+/// `prerendered/signin.<lang>[.<state>].html`: each state (with its dot; empty for the page
+/// as first sent) and its file.
+fn prerendered_screens(lang: &str) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let prefix = format!("signin.{lang}");
+    let mut screens = Vec::new();
+    for entry in fs::read_dir(root().join("prerendered"))? {
+        let path = entry?.path();
+        let name = path.file_name().context("a file has a name")?.to_string_lossy();
+        let Some(state) = name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".html"))
+        else {
+            continue;
+        };
+        if state.is_empty() || state.starts_with('.') && !state[1..].contains('.') {
+            screens.push((state.to_owned(), path.clone()));
+        }
+    }
+    screens.sort();
+    Ok(screens)
 }
 
 /// `page` in `lang`, showing `screen`: a pre-rendered screen's `<title>` line, then what the
@@ -333,11 +357,18 @@ mod tests {
     }
 
     #[test]
-    fn every_language_has_a_pre_rendered_sign_in_screen() {
+    fn every_language_has_a_pre_rendered_sign_in_screen_in_every_state() {
+        let states = |lang| -> Vec<String> {
+            prerendered_screens(lang).unwrap().into_iter().map(|(state, _)| state).collect()
+        };
+        let expected = ["", ".invalid", ".missing", ".signed_out", ".throttled"];
         for (lang, _) in LANGUAGE_PAGES {
-            let screen = fs::read_to_string(prerendered_screen(lang)).unwrap();
-            assert!(screen.contains(r#"<form method="post""#), "{lang}: the form works unstarted");
-            assert!(screen.contains(r#"id="login""#) && screen.contains(r#"id="password""#));
+            assert_eq!(states(lang), expected, "{lang}");
+            for (state, file) in prerendered_screens(lang).unwrap() {
+                let screen = fs::read_to_string(file).unwrap();
+                assert!(screen.contains(r#"<form method="post""#), "{lang}{state}: a plain form");
+                assert!(screen.contains(r#"id="login""#) && screen.contains(r#"id="password""#));
+            }
         }
     }
 }

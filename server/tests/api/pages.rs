@@ -73,3 +73,45 @@ async fn the_sign_in_page_comes_in_the_chosen_language_else_the_browsers() {
     let chose_zh = [("accept-language", "en-US"), ("cookie", "a=b; lang=zh-CN")];
     assert_eq!(sign_in_page_for(&app, &chose_zh).await, SIGN_IN_APP_ZH);
 }
+
+#[tokio::test]
+async fn the_sign_in_page_comes_back_saying_why_as_pre_rendered_for_its_state() {
+    let data = Arc::new(tempfile::tempdir().unwrap());
+    let dist = data.path().join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    let pages = [
+        ("index.html", WHOLE_APP),
+        ("signin.html", SIGN_IN_APP),
+        ("signin.zh-CN.html", SIGN_IN_APP_ZH),
+        ("signin.invalid.html", "<p>wrong pair</p>"),
+        ("signin.zh-CN.invalid.html", "<p>不正确</p>"),
+        ("signin.throttled.html", "<p>Try again in 999999 min. Asset: app-999999.js</p>"),
+        ("signin.signed_out.html", "<p>You have signed out.</p>"),
+    ];
+    for (name, page) in pages {
+        fs::write(dist.join(name), page).unwrap();
+    }
+    let app = spawn_on(data, &[]).await;
+    assert_eq!(page(&app, "/signin?error=invalid&next=%2Faccount").await, "<p>wrong pair</p>");
+    assert_eq!(page(&app, "/signin?signed_out=1").await, "<p>You have signed out.</p>");
+    // The minutes are filled in, and only they.
+    assert_eq!(
+        page(&app, "/signin?error=throttled&retry_after=150").await,
+        "<p>Try again in 3 min. Asset: app-999999.js</p>"
+    );
+    assert_eq!(
+        page(&app, "/signin?error=throttled").await,
+        "<p>Try again in 1 min. Asset: app-999999.js</p>"
+    );
+    // In the reader's language; a state without a page of its own is the first page.
+    let zh = app
+        .http
+        .get(format!("{}/signin?error=invalid", app.base))
+        .header("cookie", "lang=zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zh.text().await.unwrap(), "<p>不正确</p>");
+    assert_eq!(page(&app, "/signin?error=missing").await, SIGN_IN_APP);
+    assert_eq!(page(&app, "/signin?error=nonsense").await, SIGN_IN_APP);
+}
