@@ -33,6 +33,8 @@ export const SIGN_IN_STATES = {
   invalid: '?error=invalid',
   missing: '?error=missing',
   throttled: `?error=throttled&retry_after=${999999 * 60}`,
+  // One minute is said apart ("1 minute").
+  throttled_one: '?error=throttled&retry_after=60',
   signed_out: '?signed_out',
 };
 

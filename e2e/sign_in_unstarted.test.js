@@ -65,6 +65,11 @@ test('without its app, a throttled page says how many minutes to wait', async ()
   const said = 'Too many attempts. Try again in 3 minutes.';
   assert.equal(await page.locator('.error-summary').getByRole('link').textContent(), said);
   assert.equal(await page.locator('#login-error').textContent(), said);
+  await page.goto(`${BASE_URL}/signin?error=throttled&retry_after=45`);
+  assert.equal(
+    await page.locator('#login-error').textContent(),
+    'Too many attempts. Try again in 1 minute.',
+  );
   await context.close();
 });
 

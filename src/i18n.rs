@@ -122,6 +122,12 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     })
 }
 
+/// The string for a count of `n`: `other`, or `one` for a count of one. English says
+/// "1 try" and "2 tries"; Chinese has one form, which its `_one` strings repeat.
+pub fn by_count(n: u64, one: Text, other: Text) -> Text {
+    if n == 1 { one } else { other }
+}
+
 fn html_document() -> Option<web_sys::HtmlDocument> {
     document().dyn_into().ok()
 }

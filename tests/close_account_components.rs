@@ -67,7 +67,7 @@ async fn continue_follows_the_checklist_signal() {
 
     checklist.set(state(&[ItemId::Backup]));
     settle().await;
-    assert!(reason().contains("1 still need action"), "{}", reason());
+    assert!(reason().contains("1 still needs action"), "{}", reason());
 
     checklist.set(state(&[]));
     settle().await;
@@ -135,5 +135,13 @@ async fn the_inventory_renders_counts_and_sizes_in_both_languages() {
         assert!(chinese.contains(expected), "{expected} missing from {chinese}");
     }
     i18n.set(Lang::En);
+
+    // One of a kind is said in the singular.
+    loaded.set(Some(Inventory { photos: 1, purchases: 1, active_warranties: 1, ..inventory() }));
+    settle().await;
+    let english = text(&container);
+    for expected in ["1 photo (1.2 MB)", "1 order, 1 active warranty"] {
+        assert!(english.contains(expected), "{expected} missing from {english}");
+    }
     container.remove();
 }

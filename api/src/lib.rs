@@ -22,6 +22,12 @@ pub use session::{
     SignInFailure, SignInRequest,
 };
 
+/// The whole minutes a person is told to wait, from a `retry_after` of seconds (a minute
+/// when the server did not say, and never none).
+pub fn minutes_to_wait(retry_after: Option<u64>) -> u64 {
+    retry_after.unwrap_or(60).div_ceil(60).max(1)
+}
+
 /// Every state-changing request must carry this header with the value [`CSRF_HEADER_VALUE`].
 pub const CSRF_HEADER: &str = "x-requested-with";
 pub const CSRF_HEADER_VALUE: &str = "farewell";
@@ -76,6 +82,13 @@ pub fn after_sign_in(next: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_is_said_in_whole_minutes_and_never_none() {
+        let minutes = minutes_to_wait;
+        assert_eq!([minutes(Some(150)), minutes(Some(60)), minutes(Some(61))], [3, 1, 2]);
+        assert_eq!([minutes(Some(0)), minutes(None)], [1, 1]);
+    }
 
     #[test]
     fn languages_are_read_from_tags_of_any_region() {

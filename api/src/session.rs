@@ -43,12 +43,6 @@ impl SignInFailure {
         Self::ALL.into_iter().find(|f| f.as_str() == value)
     }
 
-    /// The whole minutes a throttled person is told to wait, from `retry_after` seconds (a
-    /// minute when the server did not say).
-    pub fn retry_minutes(retry_after: Option<u64>) -> u64 {
-        retry_after.unwrap_or(60).div_ceil(60).max(1)
-    }
-
     /// The minutes the pre-rendered throttled page says, with a space either side: the server
     /// puts the real number in their place (an asset's content hash has no spaces).
     pub const PRERENDERED_MINUTES: &str = " 999999 ";
@@ -134,10 +128,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_throttled_person_is_told_whole_minutes_and_never_none() {
-        let minutes = SignInFailure::retry_minutes;
-        assert_eq!([minutes(Some(150)), minutes(Some(60)), minutes(Some(61))], [3, 1, 2]);
-        assert_eq!([minutes(Some(0)), minutes(None)], [1, 1]);
+    fn a_failure_is_read_back_from_its_name() {
         for failure in SignInFailure::ALL {
             assert_eq!(SignInFailure::parse(failure.as_str()), Some(failure));
         }

@@ -60,15 +60,24 @@ enum PageState {
 }
 
 impl PageState {
+    /// The throttled page when the wait is one minute, which English says apart.
+    const THROTTLED_ONE: &str = "throttled_one";
+
     /// Every state's name, and `None` for the page as first sent.
     fn names() -> impl Iterator<Item = Option<&'static str>> {
         let failures = SignInFailure::ALL.map(|failure| Some(failure.as_str()));
-        [None].into_iter().chain(failures).chain([Some(SIGNED_OUT_PARAM)])
+        let others = [Some(Self::THROTTLED_ONE), Some(SIGNED_OUT_PARAM)];
+        [None].into_iter().chain(failures).chain(others)
     }
 
     /// The state in the page's file name (`cargo xtask prerender` writes one of each).
     fn name(self) -> &'static str {
         match self {
+            Self::Returned(SignInFailure::Throttled, retry_after)
+                if farewell_api::minutes_to_wait(retry_after) == 1 =>
+            {
+                Self::THROTTLED_ONE
+            }
             Self::Returned(failure, _) => failure.as_str(),
             Self::SignedOut => SIGNED_OUT_PARAM,
         }
@@ -134,13 +143,14 @@ async fn serve_page(file: PathBuf, request: Request) -> Response {
 }
 
 /// The throttled page, saying how many minutes to wait: its pre-rendered screen says
-/// [`SignInFailure::PRERENDERED_MINUTES`] where the number goes.
+/// [`SignInFailure::PRERENDERED_MINUTES`] where the number goes. (A wait of one minute has a
+/// page of its own, as it is said apart.)
 async fn throttled_page(file: &Path, retry_after: Option<u64>) -> Response {
     let page = match tokio::fs::read_to_string(file).await {
         Ok(page) => page,
         Err(error) => return AppError::Unexpected(error.into()).into_response(),
     };
-    let minutes = format!(" {} ", SignInFailure::retry_minutes(retry_after));
+    let minutes = format!(" {} ", farewell_api::minutes_to_wait(retry_after));
     let page = page.replace(SignInFailure::PRERENDERED_MINUTES, &minutes);
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     page_headers(&mut response);

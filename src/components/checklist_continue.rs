@@ -4,7 +4,7 @@
 use farewell_api::DeletionState;
 use leptos::prelude::*;
 
-use crate::i18n::{fill, tr, use_i18n};
+use crate::i18n::{by_count, fill, tr, use_i18n};
 
 #[component]
 pub fn ChecklistContinue(
@@ -16,7 +16,8 @@ pub fn ChecklistContinue(
     let blocked = move || open.get() > 0;
     let reason = move || {
         let n = open.get();
-        (n > 0).then(|| fill(i18n.t().checklist_blocked(), &[("count", &n.to_string())]))
+        let text = by_count(n as u64, |t| t.checklist_blocked_one(), |t| t.checklist_blocked());
+        (n > 0).then(|| fill(text(i18n.t()), &[("count", &n.to_string())]))
     };
     view! {
         <div class="step-actions">

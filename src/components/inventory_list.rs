@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::{
     format,
-    i18n::{Lang, Strings, fill, use_i18n},
+    i18n::{Lang, Strings, Text, by_count, fill, use_i18n},
 };
 
 struct Row {
@@ -16,6 +16,18 @@ struct Row {
 
 fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
     let n = |v: u32| format::count(lang, v);
+    // A count in words, in the singular for one.
+    let counted = |v: u32, one: Text, other: Text| {
+        fill(by_count(u64::from(v), one, other)(t), &[("count", &n(v))])
+    };
+    let photos =
+        counted(inv.photos, |t| t.inventory_photos_value_one(), |t| t.inventory_photos_value());
+    let orders = counted(inv.purchases, |t| t.inventory_orders_one(), |t| t.inventory_orders());
+    let warranties = counted(
+        inv.active_warranties,
+        |t| t.inventory_warranties_one(),
+        |t| t.inventory_warranties(),
+    );
     let row = |label, value| Row { label, value, note: None };
     let apps = if inv.third_party_apps.is_empty() {
         t.inventory_none().to_owned()
@@ -25,10 +37,7 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
     vec![
         row(
             t.inventory_photos(),
-            fill(
-                t.inventory_photos_value(),
-                &[("count", &n(inv.photos)), ("size", &format::bytes(lang, inv.photo_bytes))],
-            ),
+            fill(&photos, &[("size", &format::bytes(lang, inv.photo_bytes))]),
         ),
         row(t.inventory_contacts(), n(inv.contacts)),
         row(t.inventory_notes(), n(inv.notes)),
@@ -38,7 +47,7 @@ fn rows(t: &'static Strings, lang: Lang, inv: &Inventory) -> Vec<Row> {
             t.inventory_purchases(),
             fill(
                 t.inventory_purchases_value(),
-                &[("count", &n(inv.purchases)), ("warranties", &n(inv.active_warranties))],
+                &[("orders", &orders), ("warranties", &warranties)],
             ),
         ),
         Row {

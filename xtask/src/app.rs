@@ -361,7 +361,7 @@ mod tests {
         let states = |lang| -> Vec<String> {
             prerendered_screens(lang).unwrap().into_iter().map(|(state, _)| state).collect()
         };
-        let expected = ["", ".invalid", ".missing", ".signed_out", ".throttled"];
+        let expected = ["", ".invalid", ".missing", ".signed_out", ".throttled", ".throttled_one"];
         for (lang, _) in LANGUAGE_PAGES {
             assert_eq!(states(lang), expected, "{lang}");
             for (state, file) in prerendered_screens(lang).unwrap() {

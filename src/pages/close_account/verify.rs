@@ -10,7 +10,7 @@ use crate::{
     components::{
         ErrorSummary, FieldError, PageHeading, countdown::countdown, error_summary::error_for,
     },
-    i18n::{fill, tr, use_i18n},
+    i18n::{by_count, fill, tr, use_i18n},
 };
 
 #[component]
@@ -193,7 +193,10 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         <p class="hint" id="code-hint">
                             {move || live_code.get().map(|c| fill(i18n.t().code_sent_to(), &[("to", &c.sent_to)]))}
                             " "
-                            {move || live_code.get().map(|c| fill(i18n.t().code_attempts_left(), &[("n", &c.attempts_left.to_string())]))}
+                            {move || live_code.get().map(|c| {
+                                let left = by_count(c.attempts_left.into(), |t| t.code_attempts_left_one(), |t| t.code_attempts_left());
+                                fill(left(i18n.t()), &[("n", &c.attempts_left.to_string())])
+                            })}
                         </p>
                         <p class="field-error" id="code-error" hidden=move || !invalid("code")()>
                             {field_error("code")}
@@ -229,7 +232,8 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         {move || {
                             let left = resend_in.get();
                             if left > 0 {
-                                fill(i18n.t().resend_wait(), &[("s", &left.to_string())])
+                                let wait = by_count(left, |t| t.resend_wait_one(), |t| t.resend_wait());
+                                fill(wait(i18n.t()), &[("s", &left.to_string())])
                             } else {
                                 i18n.t().resend_ready().to_owned()
                             }
@@ -254,20 +258,23 @@ fn problem_field(error: &ApiError, field: &'static str) -> FieldError {
     let ApiError::Problem(problem) = error else {
         return FieldError::new(field, |t| t.error_network());
     };
-    let minutes = problem.retry_after.unwrap_or(60).div_ceil(60).to_string();
-    let seconds = problem.retry_after.unwrap_or(60).to_string();
+    let minutes = farewell_api::minutes_to_wait(problem.retry_after);
+    let seconds = problem.retry_after.unwrap_or(60);
     match problem.code {
         ProblemCode::InvalidCredentials => FieldError::new(field, |t| t.reauth_wrong_password()),
         ProblemCode::CodeInvalid => {
-            let left = problem.remaining_attempts.unwrap_or(0).to_string();
-            FieldError::with(field, move |t| fill(t.code_invalid(), &[("n", &left)]))
+            let left = problem.remaining_attempts.unwrap_or(0);
+            let text = by_count(left.into(), |t| t.code_invalid_one(), |t| t.code_invalid());
+            FieldError::with(field, move |t| fill(text(t), &[("n", &left.to_string())]))
         }
         ProblemCode::CodeExpired => FieldError::new(field, |t| t.code_expired()),
         ProblemCode::CodeLocked => {
-            FieldError::with(field, move |t| fill(t.code_locked(), &[("minutes", &minutes)]))
+            let text = by_count(minutes, |t| t.code_locked_one(), |t| t.code_locked());
+            FieldError::with(field, move |t| fill(text(t), &[("minutes", &minutes.to_string())]))
         }
         ProblemCode::TooManyRequests => {
-            FieldError::with(field, move |t| fill(t.send_too_soon(), &[("s", &seconds)]))
+            let text = by_count(seconds, |t| t.send_too_soon_one(), |t| t.send_too_soon());
+            FieldError::with(field, move |t| fill(text(t), &[("s", &seconds.to_string())]))
         }
         ProblemCode::StepOutOfOrder => FieldError::new(field, |t| t.reauth_expired()),
         _ => FieldError::new(field, |t| t.error_unexpected()),
