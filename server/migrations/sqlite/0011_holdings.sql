@@ -3,6 +3,7 @@
 -- the rows there cost as much as the account holds (the demo's 411 rows were 30 of the
 -- request's 90 µs, and an account of 50,000 photos would take milliseconds each time).
 -- Triggers keep the counts, so every writer does, and the rows' own transaction does.
+-- (PostgreSQL counts on reading instead: see `store::inventory`.)
 CREATE TABLE holdings (
     account_id  TEXT    PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
     photos      INTEGER NOT NULL DEFAULT 0,
