@@ -51,7 +51,9 @@ test('without its app, a wrong pair comes back saying why, in the reader\'s lang
   assert.ok(await problem.isVisible(), 'the summary of what went wrong shows');
   assert.equal(await problem.getByRole('link').textContent(), '邮箱、手机号或密码不正确。');
   assert.equal(await page.locator('#login-error').isVisible(), true, 'and beside the field');
-  // Empty fields say so too.
+  assert.equal(await page.inputValue('#login'), DEMO.email, 'the login typed is back');
+  assert.equal(await page.inputValue('#password'), '', 'the password is not');
+  // An empty field says so too.
   await page.getByLabel('密码', { exact: true }).press('Enter');
   await page.waitForURL(/error=missing/);
   assert.equal(await problem.getByRole('link').textContent(), '请输入邮箱或手机号以及密码后登录。');
@@ -150,8 +152,8 @@ test('a wrong pair pressed before the app starts is explained once it has', asyn
   // Said once: the address keeps where the person was heading, not the failure.
   const url = new URL(page.url());
   assert.equal(url.search, `?next=${encodeURIComponent('/account/data')}`);
-  // (A plain form's answer cannot keep what was typed without putting it in the address.)
-  await page.getByLabel('Email or phone number').fill(DEMO.email);
+  // The login typed is back (the server kept it for this page, not in its address).
+  assert.equal(await page.inputValue('#login'), DEMO.email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await heading(page, 'Privacy & data');

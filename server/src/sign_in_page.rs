@@ -2,7 +2,8 @@
 //! language cookie the app keeps, else the first language the browser asks for, as the app
 //! itself would choose — so its form shows, and works, before the app has started. A press in
 //! that moment posts the form here as a plain HTML form: the same sign-in as the API's, then a
-//! redirect onward, or back to the page with the reason. That page, and the one after signing
+//! redirect onward, or back to the page with the reason and the login typed (kept for that
+//! page in a short-lived cookie, never in an address). That page, and the one after signing
 //! out, come pre-rendered saying so, as the app says it: without the app (scripts off, or
 //! still loading) the person still reads why, and the app taking over moves nothing.
 
@@ -21,7 +22,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use axum_extra::extract::CookieJar;
+use axum_extra::extract::{
+    CookieJar,
+    cookie::{Cookie, SameSite},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use farewell_api::{
     LANGUAGE_COOKIE, LANGUAGES, SIGNED_OUT_PARAM, SignInFailure, SignInRequest, after_sign_in,
     is_own_path, language_for,
@@ -117,14 +122,25 @@ pub fn router(dist: &Path) -> Router<AppState> {
             .map(|(lang, name)| page_file(lang, name))
             .find(|file| built.contains(file));
         let path = state.config.dist_dir.join(file.as_deref().unwrap_or("index.html"));
+        let shows_failure = file.is_some() && matches!(asked, Some(PageState::Returned(..)));
+        let typed = shows_failure.then(|| typed_login(&jar)).flatten();
+        let retry_after = match asked {
+            Some(PageState::Returned(SignInFailure::Throttled, retry_after))
+                if file.as_deref().is_some_and(|f| f.contains(".throttled.")) =>
+            {
+                Some(retry_after)
+            }
+            _ => None,
+        };
         async move {
-            match asked {
-                Some(PageState::Returned(SignInFailure::Throttled, retry_after))
-                    if file.as_deref().is_some_and(|f| f.contains(".throttled.")) =>
-                {
-                    throttled_page(&path, retry_after).await
-                }
-                _ => serve_page(path, request).await,
+            if typed.is_none() && retry_after.is_none() {
+                return serve_page(path, request).await;
+            }
+            let page = filled_page(&path, retry_after, typed.as_deref()).await;
+            match typed {
+                // Said once: a reload does not fill it in again.
+                Some(_) => (jar.remove(typed_login_cookie(String::new())), page).into_response(),
+                None => page,
             }
         }
     };
@@ -142,19 +158,69 @@ async fn serve_page(file: PathBuf, request: Request) -> Response {
     response
 }
 
-/// The throttled page, saying how many minutes to wait: its pre-rendered screen says
-/// [`SignInFailure::PRERENDERED_MINUTES`] where the number goes. (A wait of one minute has a
-/// page of its own, as it is said apart.)
-async fn throttled_page(file: &Path, retry_after: Option<u64>) -> Response {
-    let page = match tokio::fs::read_to_string(file).await {
+/// A page with what only this answer says filled in: the throttled page's minutes (its
+/// pre-rendered screen says [`SignInFailure::PRERENDERED_MINUTES`] where they go; a wait of one
+/// minute has a page of its own, as it is said apart), and the login typed into the press
+/// that came back.
+async fn filled_page(
+    file: &Path,
+    retry_after: Option<Option<u64>>,
+    login: Option<&str>,
+) -> Response {
+    let mut page = match tokio::fs::read_to_string(file).await {
         Ok(page) => page,
         Err(error) => return AppError::Unexpected(error.into()).into_response(),
     };
-    let minutes = format!(" {} ", farewell_api::minutes_to_wait(retry_after));
-    let page = page.replace(SignInFailure::PRERENDERED_MINUTES, &minutes);
+    if let Some(retry_after) = retry_after {
+        let minutes = format!(" {} ", farewell_api::minutes_to_wait(retry_after));
+        page = page.replace(SignInFailure::PRERENDERED_MINUTES, &minutes);
+    }
+    if let Some(login) = login {
+        let value = html_escape::encode_double_quoted_attribute(login);
+        page = page.replacen(LOGIN_INPUT, &format!(r#"{LOGIN_INPUT} value="{value}""#), 1);
+    }
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     page_headers(&mut response);
+    if login.is_some() {
+        // It holds what the person typed: not for any cache to keep.
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
+}
+
+/// Where the pre-rendered form's login field begins.
+const LOGIN_INPUT: &str = r#"<input id="login""#;
+
+/// The login typed into a press that came back, kept for the page it comes back to: the
+/// answer is a redirect, and a login must not go into an address. Only this site's pages
+/// send it (`SameSite=Strict`), scripts cannot read it, and it lasts the redirect's minute.
+const TYPED_LOGIN_COOKIE: &str = "__Host-signin-login";
+/// No one types a longer login (an email address is at most 254 characters), and the cookie
+/// must stay far below a cookie's 4 KB.
+const TYPED_LOGIN_MAX: usize = 320;
+
+fn typed_login_cookie(encoded: String) -> Cookie<'static> {
+    Cookie::build((TYPED_LOGIN_COOKIE, encoded))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .max_age(time::Duration::seconds(60))
+        .build()
+}
+
+/// The cookie that keeps `login` for the page a press comes back to, if it is one to keep.
+fn keep_typed_login(login: &str) -> Option<Cookie<'static>> {
+    let login = login.trim();
+    (!login.is_empty() && login.len() <= TYPED_LOGIN_MAX)
+        .then(|| typed_login_cookie(URL_SAFE_NO_PAD.encode(login)))
+}
+
+/// The login a press that came back had typed, when this browser sent it along.
+fn typed_login(jar: &CookieJar) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(jar.get(TYPED_LOGIN_COOKIE)?.value()).ok()?;
+    String::from_utf8(bytes).ok().filter(|login| login.len() <= TYPED_LOGIN_MAX)
 }
 
 fn page_headers(response: &mut Response) {
@@ -208,18 +274,23 @@ async fn submit(
     let Query(query) = query.map_err(|r| bad(r.status(), r.body_text()))?;
     let Form(form) = form.map_err(|r| bad(r.status(), r.body_text()))?;
     let next = query.next.filter(|next| is_own_path(next));
+    let kept = keep_typed_login(&form.login);
+    let back = |failure, retry_after| {
+        let jar = match kept.clone() {
+            Some(cookie) => jar.clone().add(cookie),
+            None => jar.clone(),
+        };
+        Ok((jar, Redirect::to(&again(failure, retry_after, next.as_deref()))))
+    };
     if form.login.trim().is_empty() || form.password.is_empty() {
-        return Ok((jar, Redirect::to(&again(SignInFailure::Missing, None, next.as_deref()))));
+        return back(SignInFailure::Missing, None);
     }
     let request = SignInRequest { login: form.login.trim().to_owned(), password: form.password };
     match authenticate(&state, client_ip, request).await {
         Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(after_sign_in(next.as_deref())))),
-        Err(AppError::InvalidCredentials) => {
-            Ok((jar, Redirect::to(&again(SignInFailure::Invalid, None, next.as_deref()))))
-        }
+        Err(AppError::InvalidCredentials) => back(SignInFailure::Invalid, None),
         Err(AppError::TooManyRequests { retry_after, .. }) => {
-            let to = again(SignInFailure::Throttled, Some(retry_after), next.as_deref());
-            Ok((jar, Redirect::to(&to)))
+            back(SignInFailure::Throttled, Some(retry_after))
         }
         Err(other) => Err(other),
     }

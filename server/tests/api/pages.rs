@@ -117,3 +117,51 @@ async fn the_sign_in_page_comes_back_saying_why_as_pre_rendered_for_its_state() 
     assert_eq!(page(&app, "/signin?error=missing").await, SIGN_IN_APP);
     assert_eq!(page(&app, "/signin?error=nonsense").await, SIGN_IN_APP);
 }
+
+#[tokio::test]
+async fn a_press_that_comes_back_keeps_its_login_for_that_page_once_and_escaped() {
+    let data = Arc::new(tempfile::tempdir().unwrap());
+    let dist = data.path().join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    let form = r#"<form method="post"><input id="login" name="login"></form>"#;
+    for name in ["index.html", "signin.html", "signin.invalid.html"] {
+        fs::write(dist.join(name), form).unwrap();
+    }
+    let app = spawn_on(data, &[]).await;
+    let login = r#"o'brien"><script>@example.com"#;
+    let pressed = app
+        .http
+        .post(format!("{}/signin", app.base))
+        .header(header::ORIGIN, &app.base)
+        .form(&[("login", login), ("password", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pressed.status(), StatusCode::SEE_OTHER);
+    let kept = pressed
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-signin-login="))
+        .expect("the login is kept for the page");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=60"] {
+        assert!(kept.contains(attribute), "{attribute} missing from {kept}");
+    }
+    assert!(!kept.contains("brien"), "not in plain text: {kept}");
+    let cookie = kept.split(';').next().unwrap().to_owned();
+
+    let get = |path: &str| {
+        app.http.get(format!("{}{path}", app.base)).header(header::COOKIE, &cookie).send()
+    };
+    let back = get("/signin?error=invalid").await.unwrap();
+    assert_eq!(back.headers()[header::CACHE_CONTROL], "no-store");
+    let removal = back.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(removal.starts_with("__Host-signin-login=;") && removal.contains("Max-Age=0"));
+    assert_eq!(
+        back.text().await.unwrap(),
+        r#"<form method="post"><input id="login" value="o'brien&quot;&gt;&lt;script&gt;@example.com" name="login"></form>"#
+    );
+    // Only the page that says a press came back fills it in.
+    assert_eq!(get("/signin").await.unwrap().text().await.unwrap(), form);
+}
