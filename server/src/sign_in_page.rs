@@ -102,50 +102,80 @@ impl PageState {
 }
 
 /// The page and its form. A build without pages of its own for sign-in (the server's tests)
-/// has `/signin` be the whole app's, like any other path; one without a page in the reader's
-/// language sends the English one, and one without a page in the state asked for, the page
-/// as first sent (the app, once started, says the rest).
+/// has `/signin` be the whole app's, like any other path.
 pub fn router(dist: &Path) -> Router<AppState> {
-    let built: Arc<Vec<String>> = Arc::new(
-        LANGUAGES
-            .into_iter()
-            .flat_map(|lang| PageState::names().map(move |state| page_file(lang, state)))
-            .filter(|file| dist.join(file).is_file())
-            .collect(),
-    );
+    let pages = Pages::built_in(dist);
     let page = move |State(state): State<AppState>, jar: CookieJar, request: Request| {
-        let lang = reader_language(&jar, request.headers());
-        let asked = PageState::asked(request.uri().query());
-        let name = asked.map(PageState::name);
-        let file = [(lang, name), (LANGUAGES[0], name), (lang, None), (LANGUAGES[0], None)]
-            .into_iter()
-            .map(|(lang, name)| page_file(lang, name))
-            .find(|file| built.contains(file));
-        let path = state.config.dist_dir.join(file.as_deref().unwrap_or("index.html"));
-        let shows_failure = file.is_some() && matches!(asked, Some(PageState::Returned(..)));
-        let typed = shows_failure.then(|| typed_login(&jar)).flatten();
-        let retry_after = match asked {
-            Some(PageState::Returned(SignInFailure::Throttled, retry_after))
-                if file.as_deref().is_some_and(|f| f.contains(".throttled.")) =>
-            {
-                Some(retry_after)
-            }
-            _ => None,
-        };
-        async move {
-            if typed.is_none() && retry_after.is_none() {
-                return serve_page(path, request).await;
-            }
-            let page = filled_page(&path, retry_after, typed.as_deref()).await;
-            match typed {
-                // Said once: a reload does not fill it in again.
-                Some(_) => (jar.remove(typed_login_cookie(String::new())), page).into_response(),
-                None => page,
-            }
-        }
+        let pages = pages.clone();
+        async move { answer_page(&state, &pages, jar, request).await }
     };
     // The form is as small as the API's bodies, and held to the same limit.
     Router::new().route(PATH, get(page).post(submit)).layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+}
+
+/// The sign-in pages the build made, by file name.
+#[derive(Clone)]
+struct Pages(Arc<Vec<String>>);
+
+impl Pages {
+    fn built_in(dist: &Path) -> Self {
+        let files = LANGUAGES
+            .into_iter()
+            .flat_map(|lang| PageState::names().map(move |state| page_file(lang, state)))
+            .filter(|file| dist.join(file).is_file());
+        Self(Arc::new(files.collect()))
+    }
+
+    /// The page for `lang` in the state named `state`, and the state it shows: in the reader's
+    /// language, else in English; a state without a page is the page as first sent (the app,
+    /// once started, says the rest). `None` when the build has no pages of sign-in's own.
+    fn choose(
+        &self,
+        lang: &'static str,
+        state: Option<&'static str>,
+    ) -> Option<(String, Option<&'static str>)> {
+        [(lang, state), (LANGUAGES[0], state), (lang, None), (LANGUAGES[0], None)]
+            .into_iter()
+            .map(|(lang, state)| (page_file(lang, state), state))
+            .find(|(file, _)| self.0.contains(file))
+    }
+}
+
+/// `GET /signin`: the page in the reader's language and the state its query asks for, with
+/// what only this answer says filled in.
+async fn answer_page(
+    state: &AppState,
+    pages: &Pages,
+    jar: CookieJar,
+    request: Request,
+) -> Response {
+    let lang = reader_language(&jar, request.headers());
+    let asked = PageState::asked(request.uri().query());
+    let Some((file, shown)) = pages.choose(lang, asked.map(PageState::name)) else {
+        return serve_page(state.config.dist_dir.join("index.html"), request).await;
+    };
+    let path = state.config.dist_dir.join(file);
+    let retry_after = match asked {
+        Some(PageState::Returned(SignInFailure::Throttled, retry_after))
+            if shown == Some(SignInFailure::Throttled.as_str()) =>
+        {
+            Some(retry_after)
+        }
+        _ => None,
+    };
+    let typed = match asked {
+        Some(PageState::Returned(..)) => typed_login(&jar),
+        _ => None,
+    };
+    if typed.is_none() && retry_after.is_none() {
+        return serve_page(path, request).await;
+    }
+    let page = filled_page(&path, retry_after, typed.as_deref()).await;
+    match typed {
+        // Said once: a reload does not fill it in again.
+        Some(_) => (jar.remove(typed_login_cookie(String::new())), page).into_response(),
+        None => page,
+    }
 }
 
 async fn serve_page(file: PathBuf, request: Request) -> Response {
