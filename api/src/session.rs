@@ -128,13 +128,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failure_is_read_back_from_its_name() {
-        for failure in SignInFailure::ALL {
-            assert_eq!(SignInFailure::parse(failure.as_str()), Some(failure));
-        }
-    }
-
-    #[test]
     fn sign_in_request_rejects_unknown_fields() {
         let err = serde_json::from_str::<SignInRequest>(
             r#"{"login":"a@example.com","password":"x","admin":true}"#,
@@ -145,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_sign_in_failure_reads_back_as_written() {
-        for failure in [SignInFailure::Missing, SignInFailure::Invalid, SignInFailure::Throttled] {
+        for failure in SignInFailure::ALL {
             assert_eq!(SignInFailure::parse(failure.as_str()), Some(failure));
         }
         assert_eq!(SignInFailure::parse("other"), None);
