@@ -128,6 +128,17 @@ pub fn by_count(n: u64, one: Text, other: Text) -> Text {
     if n == 1 { one } else { other }
 }
 
+/// The string for a count of `n` (see [`by_count`]) with `n` in its `{name}`, in whichever
+/// language is current when it is shown.
+pub fn fill_count(
+    n: u64,
+    name: &'static str,
+    one: Text,
+    other: Text,
+) -> impl Fn(&'static Strings) -> String + Copy + Send + Sync + 'static {
+    move |t| fill(by_count(n, one, other)(t), &[(name, &n.to_string())])
+}
+
 fn html_document() -> Option<web_sys::HtmlDocument> {
     document().dyn_into().ok()
 }

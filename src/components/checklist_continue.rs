@@ -4,7 +4,7 @@
 use farewell_api::DeletionState;
 use leptos::prelude::*;
 
-use crate::i18n::{by_count, fill, tr, use_i18n};
+use crate::i18n::{fill_count, tr, use_i18n};
 
 #[component]
 pub fn ChecklistContinue(
@@ -16,8 +16,9 @@ pub fn ChecklistContinue(
     let blocked = move || open.get() > 0;
     let reason = move || {
         let n = open.get();
-        let text = by_count(n as u64, |t| t.checklist_blocked_one(), |t| t.checklist_blocked());
-        (n > 0).then(|| fill(text(i18n.t()), &[("count", &n.to_string())]))
+        let blocked =
+            fill_count(n as u64, "count", |t| t.checklist_blocked_one(), |t| t.checklist_blocked());
+        (n > 0).then(|| blocked(i18n.t()))
     };
     view! {
         <div class="step-actions">

@@ -11,7 +11,7 @@ use crate::{
     components::{
         ErrorSummary, FieldError, PageHeading, error_summary::error_for, online::use_online,
     },
-    i18n::{by_count, fill, use_i18n},
+    i18n::{fill_count, use_i18n},
     prerendered::Typed,
 };
 
@@ -191,8 +191,9 @@ fn sign_in_error(error: ApiError) -> FieldError {
 
 fn throttled(retry_after: Option<u64>) -> FieldError {
     let minutes = farewell_api::minutes_to_wait(retry_after);
-    let text = by_count(minutes, |t| t.signin_throttled_one(), |t| t.signin_throttled());
-    FieldError::with("login", move |t| fill(text(t), &[("minutes", &minutes.to_string())]))
+    let text =
+        fill_count(minutes, "minutes", |t| t.signin_throttled_one(), |t| t.signin_throttled());
+    FieldError::with("login", text)
 }
 
 /// Why the server sent the page back after its plain form was posted, as the app would have

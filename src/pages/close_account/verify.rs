@@ -10,7 +10,7 @@ use crate::{
     components::{
         ErrorSummary, FieldError, PageHeading, countdown::countdown, error_summary::error_for,
     },
-    i18n::{by_count, fill, tr, use_i18n},
+    i18n::{fill, fill_count, tr, use_i18n},
 };
 
 #[component]
@@ -194,8 +194,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                             {move || live_code.get().map(|c| fill(i18n.t().code_sent_to(), &[("to", &c.sent_to)]))}
                             " "
                             {move || live_code.get().map(|c| {
-                                let left = by_count(c.attempts_left.into(), |t| t.code_attempts_left_one(), |t| t.code_attempts_left());
-                                fill(left(i18n.t()), &[("n", &c.attempts_left.to_string())])
+                                fill_count(c.attempts_left.into(), "n", |t| t.code_attempts_left_one(), |t| t.code_attempts_left())(i18n.t())
                             })}
                         </p>
                         <p class="field-error" id="code-error" hidden=move || !invalid("code")()>
@@ -232,8 +231,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
                         {move || {
                             let left = resend_in.get();
                             if left > 0 {
-                                let wait = by_count(left, |t| t.resend_wait_one(), |t| t.resend_wait());
-                                fill(wait(i18n.t()), &[("s", &left.to_string())])
+                                fill_count(left, "s", |t| t.resend_wait_one(), |t| t.resend_wait())(i18n.t())
                             } else {
                                 i18n.t().resend_ready().to_owned()
                             }
@@ -263,19 +261,21 @@ fn problem_field(error: &ApiError, field: &'static str) -> FieldError {
     match problem.code {
         ProblemCode::InvalidCredentials => FieldError::new(field, |t| t.reauth_wrong_password()),
         ProblemCode::CodeInvalid => {
-            let left = problem.remaining_attempts.unwrap_or(0);
-            let text = by_count(left.into(), |t| t.code_invalid_one(), |t| t.code_invalid());
-            FieldError::with(field, move |t| fill(text(t), &[("n", &left.to_string())]))
+            let left = problem.remaining_attempts.unwrap_or(0).into();
+            FieldError::with(
+                field,
+                fill_count(left, "n", |t| t.code_invalid_one(), |t| t.code_invalid()),
+            )
         }
         ProblemCode::CodeExpired => FieldError::new(field, |t| t.code_expired()),
-        ProblemCode::CodeLocked => {
-            let text = by_count(minutes, |t| t.code_locked_one(), |t| t.code_locked());
-            FieldError::with(field, move |t| fill(text(t), &[("minutes", &minutes.to_string())]))
-        }
-        ProblemCode::TooManyRequests => {
-            let text = by_count(seconds, |t| t.send_too_soon_one(), |t| t.send_too_soon());
-            FieldError::with(field, move |t| fill(text(t), &[("s", &seconds.to_string())]))
-        }
+        ProblemCode::CodeLocked => FieldError::with(
+            field,
+            fill_count(minutes, "minutes", |t| t.code_locked_one(), |t| t.code_locked()),
+        ),
+        ProblemCode::TooManyRequests => FieldError::with(
+            field,
+            fill_count(seconds, "s", |t| t.send_too_soon_one(), |t| t.send_too_soon()),
+        ),
         ProblemCode::StepOutOfOrder => FieldError::new(field, |t| t.reauth_expired()),
         _ => FieldError::new(field, |t| t.error_unexpected()),
     }
