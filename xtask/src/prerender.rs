@@ -1,6 +1,7 @@
-//! `cargo xtask prerender`: writes `prerendered/signin.<lang>.html`, the sign-in screen as the
-//! app draws it in each language, taken from the running app in Chromium. The build puts it
-//! into the sign-in pages; an end-to-end test fails when the app no longer draws it so.
+//! `cargo xtask prerender`: writes `prerendered/signin.<lang>[.<state>].html`, the sign-in
+//! screen as the app draws it in each language and state (`SIGN_IN_STATES` in
+//! `e2e/helpers.js`), taken from the running app in Chromium. The build puts each into a
+//! sign-in page; an end-to-end test fails when the app no longer draws them so.
 
 use crate::{app, e2e, root};
 
