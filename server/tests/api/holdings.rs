@@ -7,7 +7,7 @@ use std::{borrow::Cow, str::FromStr};
 use farewell_server::seed;
 use serde_json::Value;
 use sqlx::{
-    AnyPool, Connection,
+    AnyPool,
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
@@ -172,10 +172,9 @@ async fn counts_begin_with_what_a_database_from_before_them_already_holds() {
         (inventory.photos, inventory.photo_bytes, inventory.contacts, inventory.messages),
         (2, 1000, 0, 1)
     );
-    let mut check = sqlx::AnyConnection::connect(&url).await.unwrap();
     let kept: i64 =
         sqlx::query_scalar("SELECT photos FROM holdings WHERE account_id = '3000000002'")
-            .fetch_one(&mut check)
+            .fetch_one(store.pool())
             .await
             .unwrap();
     assert_eq!(kept, 2, "the count is kept, not worked out on reading");
