@@ -1,13 +1,19 @@
 //! The purge at scale (SPEC §5): `accounts` due accounts of 100 rows each are purged by one
 //! worker inside a running server while `/me` is read under load. Prints one JSON line:
-//! accounts per second, the purge's longest write, and the p99 of `/me` without and during
-//! the purge (wrk, 16 connections, one-second runs). `cargo xtask bench` runs it.
+//! accounts per second, the purge's longest write, and the p99 of `/me` (wrk, 16 connections)
+//! without and during the purge. `cargo xtask bench` runs it.
+//!
+//! The accounts fall due in slices, a few minutes of the server's clock apart, and the bench
+//! moves the clock to each in turn: `/me` is read without a purge before and after every
+//! slice, for as long as the slice took, and during each slice for exactly its purge. So the
+//! baseline is interleaved with what it is compared to, as the machine's own load drifts
+//! (a baseline taken once before the purge read anywhere from 0.8 to 1.8 ms).
 //!
 //! `cargo bench -p farewell-server --bench purge -- [ACCOUNTS] [--replicas N]` (default 10,000
 //! accounts, one replica) on SQLite, or on `FAREWELL_BENCH_DATABASE_URL` (PostgreSQL).
 
 use std::{
-    process::Command,
+    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -17,6 +23,14 @@ use serde_json::json;
 /// Rows each due account holds, by table; 100 in all.
 const ROWS: [(&str, u32); 5] =
     [("photos", 30), ("contacts", 30), ("notes", 15), ("messages", 20), ("forum_posts", 5)];
+/// Due accounts in a slice (the last may have fewer): a second's work at the goal's rate.
+const PER_SLICE: u32 = 1_000;
+/// Seconds of the server's clock between one slice falling due and the next: well inside a
+/// session's idle timeout, so the reader of `/me` stays signed in throughout.
+const GAP_SECS: u64 = 120;
+/// How long wrk is given to start before it may be stopped (until it has set up its SIGINT
+/// handler, the signal ends it without a report).
+const WRK_START: Duration = Duration::from_millis(100);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -47,77 +61,89 @@ async fn main() -> anyhow::Result<()> {
         tokio::spawn(app.run_until_stopped());
     }
 
-    seed_due(&states[0], accounts).await?;
+    let slices = accounts.div_ceil(PER_SLICE).max(1);
+    seed_due(&states[0], accounts, slices).await?;
     if database_url.starts_with("postgres") {
         // Statistics, as autovacuum keeps them on a database in use: without them, the planner
         // takes the freshly seeded tables for empty ones and scans them whole.
         sqlx::query("ANALYZE").execute(&states[0].db).await?;
     }
     let cookie = sign_in(&me_url.replace("/me", "/session")).await?;
+    let wrk = Wrk { url: me_url, cookie };
 
-    let mut without = Vec::new();
-    for _ in 0..3 {
-        without.push(me_p99(&me_url, &cookie).await?);
-    }
-
-    let started = Instant::now();
-    // Each replica's worker purges beside the others, as on separate machines.
-    let workers: Vec<_> = states
-        .iter()
-        .map(|state| {
-            let state = state.clone();
-            tokio::spawn(async move {
-                let report = grace::purge_due(&state).await;
-                (report, started.elapsed())
-            })
-        })
-        .collect();
-    // Each `/me` run with when it began and ended.
-    let mut runs = Vec::new();
-    while !workers.iter().all(|w| w.is_finished()) {
-        let from = started.elapsed();
-        let p99 = me_p99(&me_url, &cookie).await?;
-        runs.push((p99, from, started.elapsed()));
-    }
-    // The purge's time is the last worker's own: `/me` is measured in whole seconds, so the
-    // loop above notices the end up to a second late.
+    let (mut without, mut during) = (Vec::new(), Vec::new());
     let (mut purged, mut longest_write, mut took) = (0, Duration::ZERO, Duration::ZERO);
-    for worker in workers {
-        let (report, finished) = worker.await?;
-        let report = report?;
-        purged += report.purged;
-        longest_write = longest_write.max(report.longest_write);
-        took = took.max(finished);
+    let mut last_slice = Duration::from_secs(1);
+    for slice in 0..slices {
+        caught_up(&states[0]).await?;
+        without.push(wrk.p99_over(last_slice).await?);
+        if slice > 0 {
+            for state in &states {
+                state.clock.advance(Duration::from_secs(GAP_SECS));
+            }
+        }
+        let reading = wrk.start()?;
+        let started = Instant::now();
+        // Each replica's worker purges beside the others, as on separate machines.
+        let workers: Vec<_> = states
+            .iter()
+            .map(|state| {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let report = grace::purge_due(&state).await;
+                    (report, started.elapsed())
+                })
+            })
+            .collect();
+        // The slice's time is its last worker's own.
+        let mut this_slice = Duration::ZERO;
+        for worker in workers {
+            let (report, finished) = worker.await?;
+            let report = report?;
+            purged += report.purged;
+            longest_write = longest_write.max(report.longest_write);
+            this_slice = this_slice.max(finished);
+        }
+        during.push(wrk.stop(reading).await?);
+        took += this_slice;
+        last_slice = this_slice;
     }
-    let seconds = took.as_secs_f64();
-    // Only runs that were at least half inside the purge measure `/me` during it: the last one
-    // may have run mostly after it (the first always counts).
-    let mut during: Vec<f64> = runs
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, from, to))| *i == 0 || took.saturating_sub(*from) * 2 >= *to - *from)
-        .map(|(_, (p99, _, _))| *p99)
-        .collect();
+    caught_up(&states[0]).await?;
+    without.push(wrk.p99_over(last_slice).await?);
     anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
+    let seconds = took.as_secs_f64();
     println!(
         "{}",
         json!({
             "accounts": accounts,
             "replicas": replicas,
+            "slices": slices,
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
             "longest_write_ms": longest_write.as_secs_f64() * 1e3,
-            "me_p99_without_ms": median(&mut without),
-            "me_p99_during_ms": median(&mut during),
+            "me_p99_without_ms": median(&without),
+            "me_p99_during_ms": median(&during),
+            "me_p99_without_runs_ms": without,
+            "me_p99_during_runs_ms": during,
         })
     );
     Ok(())
 }
 
+/// On SQLite, what was written so far copied from the log into the database file, so that no
+/// baseline is read while the checkpoint worker copies the seed or a slice's last writes.
+async fn caught_up(state: &AppState) -> anyhow::Result<()> {
+    if state.db.sqlite().is_some() {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(state.db.pool()).await?;
+    }
+    Ok(())
+}
+
 /// Due accounts with a request confirmed, written in one statement per table, in SQL both
-/// backends run.
-async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
+/// backends run. Account `i` falls due in slice `i % slices`: the first now, each next one
+/// `GAP_SECS` later.
+async fn seed_due(state: &AppState, accounts: u32, slices: u32) -> anyhow::Result<()> {
     let now = state.clock.unix();
     let numbers =
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)";
@@ -137,10 +163,13 @@ async fn seed_due(state: &AppState, accounts: u32) -> anyhow::Result<()> {
     sqlx::query(&format!(
         "{numbers} INSERT INTO deletion_requests
              (account_id, request_id, started_at, updated_at, confirmed_at, reference, scheduled_for)
-         SELECT {id}, 'r', $2, $2, $2, 'DEL-B' || i, $2 FROM n"
+         SELECT {id}, 'r', $2, $2, $2, 'DEL-B' || i, $5 + (i % $3) * $4 FROM n"
     ))
     .bind(i64::from(accounts))
     .bind(now - 60)
+    .bind(i64::from(slices))
+    .bind(GAP_SECS as i64)
+    .bind(now)
     .execute(&mut *tx)
     .await?;
     for (table, per_account) in ROWS {
@@ -185,12 +214,45 @@ async fn sign_in(url: &str) -> anyhow::Result<String> {
     Ok(cookie.to_owned())
 }
 
-/// The p99 of `/me` over one second of wrk with 16 connections, in milliseconds.
-async fn me_p99(url: &str, cookie: &str) -> anyhow::Result<f64> {
-    let mut wrk = Command::new("wrk");
-    wrk.args(["-t1", "-c16", "-d1s", "--latency", "-H", &format!("Cookie: {cookie}"), url]);
-    let out = tokio::task::spawn_blocking(move || wrk.output()).await??;
-    let report = String::from_utf8_lossy(&out.stdout);
+/// wrk reading `/me` with 16 connections, as one signed-in user's many requests.
+struct Wrk {
+    url: String,
+    cookie: String,
+}
+
+impl Wrk {
+    /// Starts reading until stopped.
+    fn start(&self) -> anyhow::Result<(Child, Instant)> {
+        let child = Command::new("wrk")
+            .args(["-t1", "-c16", "-d1h", "--latency", "-H"])
+            .arg(format!("Cookie: {}", self.cookie))
+            .arg(&self.url)
+            .stdout(Stdio::piped())
+            .spawn()?;
+        Ok((child, Instant::now()))
+    }
+
+    /// Stops a run (wrk reports on SIGINT as at the end of its duration) and answers its p99
+    /// in milliseconds.
+    async fn stop(&self, (child, started): (Child, Instant)) -> anyhow::Result<f64> {
+        tokio::time::sleep(WRK_START.saturating_sub(started.elapsed())).await;
+        let pid = i32::try_from(child.id())?;
+        // SAFETY: `kill` only sends a signal, to a child this process started and still owns.
+        anyhow::ensure!(unsafe { libc::kill(pid, libc::SIGINT) } == 0, "cannot stop wrk");
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
+        p99(&String::from_utf8_lossy(&out.stdout))
+    }
+
+    /// The p99 of a run of `length`.
+    async fn p99_over(&self, length: Duration) -> anyhow::Result<f64> {
+        let run = self.start()?;
+        tokio::time::sleep(length).await;
+        self.stop(run).await
+    }
+}
+
+/// The 99th percentile from wrk's report, in milliseconds.
+fn p99(report: &str) -> anyhow::Result<f64> {
     anyhow::ensure!(!report.contains("Non-2xx"), "wrk saw failures:\n{report}");
     let p99 = report
         .lines()
@@ -207,7 +269,13 @@ async fn me_p99(url: &str, cookie: &str) -> anyhow::Result<f64> {
     })
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[mid],
+        _ => (sorted[mid - 1] + sorted[mid]) / 2.0,
+    }
 }
