@@ -1,7 +1,7 @@
 //! The purge at scale (SPEC §5): `accounts` due accounts of 100 rows each are purged by one
 //! worker inside a running server while `/me` is read under load. Prints one JSON line:
-//! accounts per second, the purge's longest write, and the p99 of `/me` (wrk, 16 connections)
-//! without and during the purge. `cargo xtask bench` runs it.
+//! accounts per second, the purge's longest write, and the p99 and rate of `/me` (wrk, 16
+//! connections) without and during the purge. `cargo xtask bench` runs it.
 //!
 //! The accounts fall due in slices, a few minutes of the server's clock apart, and the bench
 //! moves the clock to each in turn: `/me` is read without a purge before and after every
@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let mut last_slice = Duration::from_secs(1);
     for slice in 0..slices {
         caught_up(&states[0]).await?;
-        without.push(wrk.p99_over(last_slice).await?);
+        without.push(wrk.run_for(last_slice).await?);
         if slice > 0 {
             for state in &states {
                 state.clock.advance(Duration::from_secs(GAP_SECS));
@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
         last_slice = this_slice;
     }
     caught_up(&states[0]).await?;
-    without.push(wrk.p99_over(last_slice).await?);
+    without.push(wrk.run_for(last_slice).await?);
     anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
     let seconds = took.as_secs_f64();
@@ -122,10 +122,12 @@ async fn main() -> anyhow::Result<()> {
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
             "longest_write_ms": longest_write.as_secs_f64() * 1e3,
-            "me_p99_without_ms": median(&without),
-            "me_p99_during_ms": median(&during),
-            "me_p99_without_runs_ms": without,
-            "me_p99_during_runs_ms": during,
+            "me_p99_without_ms": median(without.iter().map(|r| r.p99_ms)),
+            "me_p99_during_ms": median(during.iter().map(|r| r.p99_ms)),
+            "me_p99_without_runs_ms": without.iter().map(|r| r.p99_ms).collect::<Vec<_>>(),
+            "me_p99_during_runs_ms": during.iter().map(|r| r.p99_ms).collect::<Vec<_>>(),
+            "me_per_second_without": median(without.iter().map(|r| r.per_second)),
+            "me_per_second_during": median(during.iter().map(|r| r.per_second)),
         })
     );
     Ok(())
@@ -232,45 +234,55 @@ impl Wrk {
         Ok((child, Instant::now()))
     }
 
-    /// Stops a run (wrk reports on SIGINT as at the end of its duration) and answers its p99
-    /// in milliseconds.
-    async fn stop(&self, (child, started): (Child, Instant)) -> anyhow::Result<f64> {
+    /// Stops a run (wrk reports on SIGINT as at the end of its duration).
+    async fn stop(&self, (child, started): (Child, Instant)) -> anyhow::Result<Run> {
         tokio::time::sleep(WRK_START.saturating_sub(started.elapsed())).await;
         let pid = i32::try_from(child.id())?;
         // SAFETY: `kill` only sends a signal, to a child this process started and still owns.
         anyhow::ensure!(unsafe { libc::kill(pid, libc::SIGINT) } == 0, "cannot stop wrk");
         let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
-        p99(&String::from_utf8_lossy(&out.stdout))
+        Run::from_report(&String::from_utf8_lossy(&out.stdout))
     }
 
-    /// The p99 of a run of `length`.
-    async fn p99_over(&self, length: Duration) -> anyhow::Result<f64> {
+    /// A run of `length`.
+    async fn run_for(&self, length: Duration) -> anyhow::Result<Run> {
         let run = self.start()?;
         tokio::time::sleep(length).await;
         self.stop(run).await
     }
 }
 
-/// The 99th percentile from wrk's report, in milliseconds.
-fn p99(report: &str) -> anyhow::Result<f64> {
-    anyhow::ensure!(!report.contains("Non-2xx"), "wrk saw failures:\n{report}");
-    let p99 = report
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("99%"))
-        .ok_or_else(|| anyhow::anyhow!("no 99% latency in:\n{report}"))?
-        .trim();
-    let split = p99.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(p99.len());
-    let (number, unit) = p99.split_at(split);
-    let number: f64 = number.parse()?;
-    Ok(match unit {
-        "us" => number / 1e3,
-        "s" => number * 1e3,
-        _ => number,
-    })
+/// What one wrk run measured.
+struct Run {
+    p99_ms: f64,
+    per_second: f64,
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
+impl Run {
+    fn from_report(report: &str) -> anyhow::Result<Self> {
+        anyhow::ensure!(!report.contains("Non-2xx"), "wrk saw failures:\n{report}");
+        let field = |prefix: &str| {
+            report
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(prefix))
+                .map(str::trim)
+                .ok_or_else(|| anyhow::anyhow!("no {prefix} in:\n{report}"))
+        };
+        let p99 = field("99%")?;
+        let split = p99.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(p99.len());
+        let (number, unit) = p99.split_at(split);
+        let number: f64 = number.parse()?;
+        let p99_ms = match unit {
+            "us" => number / 1e3,
+            "s" => number * 1e3,
+            _ => number,
+        };
+        Ok(Self { p99_ms, per_second: field("Requests/sec:")?.parse()? })
+    }
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut sorted: Vec<f64> = values.collect();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
     match sorted.len() {

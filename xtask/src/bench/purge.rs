@@ -12,6 +12,8 @@ struct Measured {
     longest_write_ms: f64,
     me_p99_without_ms: f64,
     me_p99_during_ms: f64,
+    me_per_second_without: f64,
+    me_per_second_during: f64,
 }
 
 /// The purge on SQLite, or with `replicas` workers on the PostgreSQL database `postgres`.
@@ -40,7 +42,10 @@ pub fn purge(accounts: u32, postgres: Option<&str>, replicas: usize) -> anyhow::
         ),
         Row::ratio(
             "purge_api_p99",
-            "/me p99 during the purge (16 connections)",
+            &format!(
+                "/me p99 during the purge (16 connections; {:.0} req/s without, {:.0} during)",
+                m.me_per_second_without, m.me_per_second_during
+            ),
             format!("{:.2} ms", m.me_p99_without_ms),
             format!("{:.2} ms", m.me_p99_during_ms),
             ratio,
