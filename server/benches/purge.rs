@@ -224,22 +224,24 @@ struct Wrk {
 
 impl Wrk {
     /// Starts reading until stopped.
-    fn start(&self) -> anyhow::Result<(Child, Instant)> {
+    fn start(&self) -> anyhow::Result<Reading> {
         let child = Command::new("wrk")
             .args(["-t1", "-c16", "-d1h", "--latency", "-H"])
             .arg(format!("Cookie: {}", self.cookie))
             .arg(&self.url)
             .stdout(Stdio::piped())
             .spawn()?;
-        Ok((child, Instant::now()))
+        Ok(Reading { child: Some(child), started: Instant::now() })
     }
 
     /// Stops a run (wrk reports on SIGINT as at the end of its duration).
-    async fn stop(&self, (child, started): (Child, Instant)) -> anyhow::Result<Run> {
-        tokio::time::sleep(WRK_START.saturating_sub(started.elapsed())).await;
-        let pid = i32::try_from(child.id())?;
+    async fn stop(&self, mut reading: Reading) -> anyhow::Result<Run> {
+        tokio::time::sleep(WRK_START.saturating_sub(reading.started.elapsed())).await;
+        let pid = reading.child.as_ref().map(Child::id).expect("a reading is stopped once");
+        let pid = i32::try_from(pid)?;
         // SAFETY: `kill` only sends a signal, to a child this process started and still owns.
         anyhow::ensure!(unsafe { libc::kill(pid, libc::SIGINT) } == 0, "cannot stop wrk");
+        let child = reading.child.take().expect("a reading is stopped once");
         let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
         Run::from_report(&String::from_utf8_lossy(&out.stdout))
     }
@@ -249,6 +251,22 @@ impl Wrk {
         let run = self.start()?;
         tokio::time::sleep(length).await;
         self.stop(run).await
+    }
+}
+
+/// A wrk run under way. Killed if dropped unstopped (the bench failed meanwhile): it would
+/// otherwise read `/me` for an hour.
+struct Reading {
+    child: Option<Child>,
+    started: Instant,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
