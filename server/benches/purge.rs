@@ -17,7 +17,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use farewell_server::{config::Config, grace, seed, startup::Application, state::AppState};
+use farewell_server::{
+    config::Config, grace, seed, startup::Application, state::AppState,
+    workers::checkpoint::checkpoint,
+};
 use serde_json::json;
 
 /// Rows each due account holds, by table; 100 in all.
@@ -75,7 +78,9 @@ async fn main() -> anyhow::Result<()> {
     let (mut purged, mut longest_write, mut took) = (0, Duration::ZERO, Duration::ZERO);
     let mut last_slice = Duration::from_secs(1);
     for slice in 0..slices {
-        caught_up(&states[0]).await?;
+        // On SQLite, what was written so far copied into the database file: no baseline is
+        // read while the checkpoint worker copies the seed or a slice's last writes.
+        checkpoint(&states[0].db).await?;
         without.push(wrk.run_for(last_slice).await?);
         if slice > 0 {
             for state in &states {
@@ -108,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
         took += this_slice;
         last_slice = this_slice;
     }
-    caught_up(&states[0]).await?;
+    checkpoint(&states[0].db).await?;
     without.push(wrk.run_for(last_slice).await?);
     anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
@@ -130,15 +135,6 @@ async fn main() -> anyhow::Result<()> {
             "me_per_second_during": median(during.iter().map(|r| r.per_second)),
         })
     );
-    Ok(())
-}
-
-/// On SQLite, what was written so far copied from the log into the database file, so that no
-/// baseline is read while the checkpoint worker copies the seed or a slice's last writes.
-async fn caught_up(state: &AppState) -> anyhow::Result<()> {
-    if state.db.sqlite().is_some() {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(state.db.pool()).await?;
-    }
     Ok(())
 }
 

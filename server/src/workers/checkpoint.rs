@@ -30,10 +30,18 @@ pub async fn run(db: Db, shutdown: CancellationToken) {
             () = shutdown.cancelled() => return,
             () = tokio::time::sleep(EVERY) => {},
         }
-        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(db.pool()).await {
+        if let Err(err) = checkpoint(&db).await {
             tracing::warn!(error = ?err, "checkpoint failed");
         }
     }
+}
+
+/// One passive checkpoint, on a pool connection's thread (none on PostgreSQL).
+pub async fn checkpoint(db: &Db) -> sqlx::Result<()> {
+    if db.sqlite().is_some() {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(db.pool()).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
