@@ -56,7 +56,6 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
         request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
         LAST_ANSWER.with(|at| at.set(js_sys::Date::now()));
-        crate::timing::answered();
         return Ok(response);
     }
     let status = response.status();
@@ -79,7 +78,19 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 async fn json<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
-    send(request).await?.json().await.map_err(|_| ApiError::Network)
+    let body = send(request).await?.text().await.map_err(|_| ApiError::Network)?;
+    // The answer is in once its body is (the browser hands the body over in tasks of its own,
+    // after the headers); from here on, reading it and drawing the next step is the app's
+    // time, which SPEC §5's step transition measures.
+    crate::timing::answered();
+    serde_json::from_str(&body).map_err(|_| ApiError::Network)
+}
+
+/// A request whose success has no body: the answer is in with its status.
+async fn empty(request: Result<Request, gloo_net::Error>) -> Result<(), ApiError> {
+    send(request).await?;
+    crate::timing::answered();
+    Ok(())
 }
 
 fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
@@ -100,11 +111,11 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    send(write(Request::delete(&url("/session"))).build()).await.map(drop)
+    empty(write(Request::delete(&url("/session"))).build()).await
 }
 
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
-    send(write(Request::delete(&url("/sessions"))).build()).await.map(drop)
+    empty(write(Request::delete(&url("/sessions"))).build()).await
 }
 
 pub async fn inventory() -> Result<Inventory, ApiError> {
@@ -164,7 +175,7 @@ pub async fn set_language(language: &str) -> Result<Me, ApiError> {
 }
 
 pub async fn cancel_deletion() -> Result<(), ApiError> {
-    send(write(Request::delete(&url("/deletion"))).build()).await.map(drop)
+    empty(write(Request::delete(&url("/deletion"))).build()).await
 }
 
 fn cancel_path(token: &str) -> String {
@@ -176,7 +187,7 @@ pub async fn cancel_preview(token: &str) -> Result<CancelPreview, ApiError> {
 }
 
 pub async fn cancel_by_link(token: &str) -> Result<(), ApiError> {
-    send(write(Request::post(&cancel_path(token))).build()).await.map(drop)
+    empty(write(Request::post(&cancel_path(token))).build()).await
 }
 
 /// The newest export archive, or `None` when there is none yet.

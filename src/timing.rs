@@ -27,7 +27,7 @@ fn now() -> f64 {
     performance().map_or(f64::NAN, |p| p.now())
 }
 
-/// The server answered a request.
+/// An answer from the server is in, body and all.
 pub fn answered() {
     ANSWERED_AT.with(|at| at.set(now()));
 }
