@@ -9,8 +9,13 @@
 //! baseline is interleaved with what it is compared to, as the machine's own load drifts
 //! (a baseline taken once before the purge read anywhere from 0.8 to 1.8 ms).
 //!
-//! `cargo bench -p farewell-server --bench purge -- [ACCOUNTS] [--replicas N]` (default 10,000
-//! accounts, one replica) on SQLite, or on `FAREWELL_BENCH_DATABASE_URL` (PostgreSQL).
+//! With `--health-control`, every other slice reads `GET /health` instead, the same way: a
+//! request that touches neither session nor database, so what the purge costs it is what
+//! sharing the machine's cores costs, not anything `/me` does.
+//!
+//! `cargo bench -p farewell-server --bench purge -- [ACCOUNTS] [--replicas N]
+//! [--health-control]` (default 10,000 accounts, one replica) on SQLite, or on
+//! `FAREWELL_BENCH_DATABASE_URL` (PostgreSQL).
 
 use std::{
     process::{Child, Command, Stdio},
@@ -44,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         Some(i) => args.get(i + 1).map_or(Ok(1), |n| n.parse())?,
         None => 1,
     };
+    let control = args.iter().any(|a| a == "--health-control");
     let data = tempfile::tempdir()?;
     let database_url = std::env::var("FAREWELL_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/farewell.db", data.path().display()));
@@ -72,22 +78,39 @@ async fn main() -> anyhow::Result<()> {
         sqlx::query("ANALYZE").execute(&states[0].db).await?;
     }
     let cookie = sign_in(&me_url.replace("/me", "/session")).await?;
-    let wrk = Wrk { url: me_url, cookie };
+    // The control reads the bare health check (no session, no database) instead of `/me` on
+    // every other slice: what the purge costs a request that does nothing but be answered.
+    let readers = [
+        Wrk { url: me_url.replace("/me", "/health"), cookie: cookie.clone() },
+        Wrk { url: me_url, cookie },
+    ];
+    let (me, health) = (1, 0);
+    let mut series: [Series; 2] = Default::default();
 
-    let (mut without, mut during) = (Vec::new(), Vec::new());
     let (mut purged, mut longest_write, mut took) = (0, Duration::ZERO, Duration::ZERO);
-    let mut last_slice = Duration::from_secs(1);
+    // The reader and length of the slice before: its reading without a purge after it is the
+    // next slice's before, when both read the same.
+    let mut last: Option<(usize, Duration)> = None;
     for slice in 0..slices {
+        let reader = if control && slice % 2 == 1 { health } else { me };
         // On SQLite, what was written so far copied into the database file: no baseline is
         // read while the checkpoint worker copies the seed or a slice's last writes.
         checkpoint(&states[0].db).await?;
-        without.push(wrk.run_for(last_slice).await?);
+        let length = match last {
+            Some((previous, length)) if previous != reader => {
+                series[previous].without.push(readers[previous].run_for(length).await?);
+                length
+            }
+            Some((_, length)) => length,
+            None => Duration::from_secs(1),
+        };
+        series[reader].without.push(readers[reader].run_for(length).await?);
         if slice > 0 {
             for state in &states {
                 state.clock.advance(Duration::from_secs(GAP_SECS));
             }
         }
-        let reading = wrk.start()?;
+        let reading = readers[reader].start()?;
         let started = Instant::now();
         // Each replica's worker purges beside the others, as on separate machines.
         let workers: Vec<_> = states
@@ -109,12 +132,14 @@ async fn main() -> anyhow::Result<()> {
             longest_write = longest_write.max(report.longest_write);
             this_slice = this_slice.max(finished);
         }
-        during.push(wrk.stop(reading).await?);
+        series[reader].during.push(readers[reader].stop(reading).await?);
         took += this_slice;
-        last_slice = this_slice;
+        last = Some((reader, this_slice));
     }
-    checkpoint(&states[0].db).await?;
-    without.push(wrk.run_for(last_slice).await?);
+    if let Some((previous, length)) = last {
+        checkpoint(&states[0].db).await?;
+        series[previous].without.push(readers[previous].run_for(length).await?);
+    }
     anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
     let seconds = took.as_secs_f64();
@@ -127,12 +152,8 @@ async fn main() -> anyhow::Result<()> {
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
             "longest_write_ms": longest_write.as_secs_f64() * 1e3,
-            "me_p99_without_ms": median(without.iter().map(|r| r.p99_ms)),
-            "me_p99_during_ms": median(during.iter().map(|r| r.p99_ms)),
-            "me_p99_without_runs_ms": without.iter().map(|r| r.p99_ms).collect::<Vec<_>>(),
-            "me_p99_during_runs_ms": during.iter().map(|r| r.p99_ms).collect::<Vec<_>>(),
-            "me_per_second_without": median(without.iter().map(|r| r.per_second)),
-            "me_per_second_during": median(during.iter().map(|r| r.per_second)),
+            "me": series[me].summary(),
+            "health": control.then(|| series[health].summary()),
         })
     );
     Ok(())
@@ -212,7 +233,7 @@ async fn sign_in(url: &str) -> anyhow::Result<String> {
     Ok(cookie.to_owned())
 }
 
-/// wrk reading `/me` with 16 connections, as one signed-in user's many requests.
+/// wrk reading one address with 16 connections, as one signed-in user's many requests.
 struct Wrk {
     url: String,
     cookie: String,
@@ -263,6 +284,29 @@ impl Drop for Reading {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// One reader's runs without and during a purge.
+#[derive(Default)]
+struct Series {
+    without: Vec<Run>,
+    during: Vec<Run>,
+}
+
+impl Series {
+    /// Medians of p99 and rate each way, and every run's p99.
+    fn summary(&self) -> serde_json::Value {
+        let p99 = |runs: &[Run]| runs.iter().map(|r| r.p99_ms).collect::<Vec<_>>();
+        let rate = |runs: &[Run]| median(runs.iter().map(|r| r.per_second));
+        json!({
+            "p99_without_ms": median(p99(&self.without).into_iter()),
+            "p99_during_ms": median(p99(&self.during).into_iter()),
+            "per_second_without": rate(&self.without),
+            "per_second_during": rate(&self.during),
+            "p99_without_runs_ms": p99(&self.without),
+            "p99_during_runs_ms": p99(&self.during),
+        })
     }
 }
 

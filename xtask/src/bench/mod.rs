@@ -83,7 +83,7 @@ pub fn bench(quick: bool) -> anyhow::Result<()> {
     drop(server);
     if !quick {
         step("measuring the purge of 10,000 due accounts beside API reads");
-        rows.extend(purge::purge(10_000, None, 1)?);
+        rows.extend(purge::purge(10_000, None, 1, true)?);
         step("measuring the export of a 5,000-photo account");
         rows.extend(export::export()?);
         rows.extend(on_postgres(&dist, effort)?);
@@ -114,7 +114,7 @@ fn on_postgres(dist: &std::path::Path, effort: Effort) -> anyhow::Result<Vec<Row
             "measuring the purge of 2,000 due accounts on PostgreSQL, {replicas} replica(s)"
         ));
         let database_url = postgres.create_database(&format!("farewell_bench_purge_{replicas}"))?;
-        rows.extend(purge::purge(2_000, Some(&database_url), replicas)?);
+        rows.extend(purge::purge(2_000, Some(&database_url), replicas, false)?);
     }
     Ok(rows)
 }
