@@ -29,7 +29,13 @@ fn cargo_fuzz() -> std::process::Command {
 }
 
 pub fn fuzz_parsers() -> anyhow::Result<()> {
-    tools::ensure_cargo_tool("cargo-fuzz", "cargo-fuzz", CARGO_FUZZ_VERSION, true)?;
+    tools::ensure_cargo_tool(
+        "cargo-fuzz",
+        "cargo-fuzz",
+        CARGO_FUZZ_VERSION,
+        true,
+        tools::Build::Quick,
+    )?;
     step("fuzzing the parsers of untrusted input (cargo fuzz)");
     let target_dir = root().join("target/fuzz");
     let targets = output(cargo_fuzz().arg("list")).context("cargo fuzz list failed")?;

@@ -37,7 +37,13 @@ pub fn test() -> anyhow::Result<()> {
     ]))?;
 
     step("cargo deny: licenses, bans and sources (advisories need GitHub; see README)");
-    tools::ensure_cargo_tool("cargo-deny", "cargo-deny", tools::CARGO_DENY_VERSION, true)?;
+    tools::ensure_cargo_tool(
+        "cargo-deny",
+        "cargo-deny",
+        tools::CARGO_DENY_VERSION,
+        true,
+        tools::Build::Quick,
+    )?;
     run(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))?;
 
     step("native tests (unit, API against a spawned server on SQLite)");
