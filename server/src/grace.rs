@@ -277,23 +277,20 @@ async fn purge_round(
         return Ok(None);
     }
 
-    let leaving: Vec<(store::purge::Leaving, String)> = store::purge::leaving(&mut *db, accounts)
-        .await?
-        .into_iter()
-        .filter_map(|leaving| {
-            let (_, counts) = recorded.iter().find(|(id, _)| *id == leaving.id)?;
-            Some((leaving, counts.clone()))
-        })
-        .collect();
+    let leaving = store::purge::leaving(&mut *db, accounts).await?;
     // Signing a round's receipts and writing their emails is 1–2 ms of CPU: on the blocking
     // pool, not between two awaits on a runtime worker whose queue holds API requests, which
     // would wait behind it.
     let signer = state.clone();
     let purges = tokio::task::spawn_blocking(move || {
-        leaving
-            .into_iter()
-            .map(|(leaving, counts)| Purge::new(&signer, leaving, &serde_json::from_str(&counts)?))
-            .collect::<anyhow::Result<Vec<_>>>()
+        let mut purges = Vec::with_capacity(leaving.len());
+        for leaving in leaving {
+            let Some((_, counts)) = recorded.iter().find(|(id, _)| *id == leaving.id) else {
+                continue;
+            };
+            purges.push(Purge::new(&signer, leaving, &serde_json::from_str(counts)?)?);
+        }
+        anyhow::Ok(purges)
     })
     .await??;
     report.timed(&state.writes, finish(state, db, &purges)).await.map(Some)
