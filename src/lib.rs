@@ -8,6 +8,7 @@ pub mod format;
 pub mod i18n;
 pub mod pages;
 pub mod prerendered;
+pub mod rehearsal;
 pub mod routes;
 pub mod sign_in_app;
 pub mod timing;

@@ -9,6 +9,7 @@ use crate::{
     components::{PageHeading, inventory_list::InventoryList},
     i18n::{Text, tr, use_i18n},
     pages::sign_out::SignOutChoices,
+    rehearsal,
 };
 
 #[component]
@@ -33,6 +34,9 @@ pub fn BeforeYouGo(wizard: Wizard) -> impl IntoView {
             }
         });
     };
+    rehearsal::when_idle(move || {
+        view! { <checklist::Checklist wizard extras=Some(checklist::Extras::rehearsal()) /> }
+    });
 
     view! {
         <PageHeading text=Signal::derive(move || i18n.t().step_before_you_go().to_owned()) />

@@ -17,6 +17,7 @@ use crate::{
         data::ExportPanel,
         devices::{DeviceActions, DeviceList, Fixes},
     },
+    rehearsal,
 };
 
 /// The archive's status, while no panel has taken it yet.
@@ -47,12 +48,19 @@ impl Extras {
         let (devices, export) = join(api_client::devices(), api_client::export_status()).await;
         Self { devices, export }
     }
+
+    /// What a rehearsal of the step (`crate::rehearsal`) draws beside the items: no devices,
+    /// no archive. It asks the server for nothing.
+    pub fn rehearsal() -> Self {
+        Self { devices: Ok(Vec::new()), export: Ok(None) }
+    }
 }
 
+/// The step; it asks for what it shows beside the items (`extras`) unless they are in hand.
 #[component]
-pub fn Checklist(wizard: Wizard) -> impl IntoView {
+pub fn Checklist(wizard: Wizard, extras: Option<Extras>) -> impl IntoView {
     let i18n = use_i18n();
-    let (devices, export) = match wizard.take_checklist_extras() {
+    let (devices, export) = match extras {
         Some(extras) => (Some(extras.devices), Some(extras.export)),
         None => (None, None),
     };
@@ -62,6 +70,7 @@ pub fn Checklist(wizard: Wizard) -> impl IntoView {
     provide_context(TickSender::new(wizard));
     let items = Memo::new(move |_| wizard.state.with(|s| s.checklist.clone()));
     let done = Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.ok).count()));
+    rehearsal::when_idle(move || view! { <super::terms::Terms wizard /> });
     let summary = move || {
         fill(
             i18n.t().checklist_summary(),

@@ -13,6 +13,7 @@ use crate::{
     components::{ErrorSummary, FieldError, PageHeading, error_summary::error_for},
     format,
     i18n::{Text, fill, tr, use_i18n},
+    rehearsal,
     routes::Page,
 };
 
@@ -26,6 +27,9 @@ pub fn Confirm(wizard: Wizard) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
+    rehearsal::when_idle(|| {
+        view! { <super::done::Receipt confirmation=super::done::rehearsal_confirmation() /> }
+    });
 
     let on_submit = move |event: ev::SubmitEvent| {
         event.prevent_default();

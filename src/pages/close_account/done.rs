@@ -2,6 +2,7 @@
 //! renders from the confirm answer kept in memory; after a reload it points to signing in,
 //! where the same facts are shown.
 
+use farewell_api::Confirmation;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -27,43 +28,62 @@ pub fn Done() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Some(c) => {
-            let date = {
-                let scheduled = c.scheduled_for.clone();
-                move || format::long_date(i18n.lang(), &scheduled)
-            };
-            let date2 = date.clone();
-            let date3 = date.clone();
-            let email = c.email_masked.clone();
-            view! {
-                <div class="card">
-                    <div class="confirmation-panel">
-                        <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
-                        <p>{tr(|t| t.done_reference())}</p>
-                        <p class="reference">{c.reference.clone()}</p>
-                        <p>{move || fill(i18n.t().done_scheduled(), &[("date", &date())])}</p>
-                    </div>
-                    {c.export_sha256.clone().map(|sha| view! {
-                        <p class="hint sha">{move || fill(i18n.t().done_export_sha(), &[("sha", &sha)])}</p>
-                    })}
-                    <h2>{tr(|t| t.done_next_title())}</h2>
-                    <ol class="timeline">
-                        <li>{tr(|t| t.done_next_signed_out())}</li>
-                        <li>{move || fill(i18n.t().done_next_email(), &[("email", &email)])}</li>
-                        <li>{tr(|t| t.done_next_reminders())}</li>
-                        <li>{move || fill(i18n.t().done_next_purge(), &[("date", &date2())])}</li>
-                    </ol>
-                    <h2>{tr(|t| t.done_cancel_title())}</h2>
-                    <p>{move || fill(i18n.t().done_cancel_body(), &[("date", &date3())])}</p>
-                    <div class="button-group">
-                        <button type="button" class="button secondary no-print" on:click=|_| { let _ = window().print(); }>
-                            {tr(|t| t.print())}
-                        </button>
-                    </div>
-                </div>
-            }
-            .into_any()
-        }
+        Some(confirmation) => view! { <Receipt confirmation /> }.into_any(),
     }
+    }
+}
+
+/// What a rehearsal of the receipt (`crate::rehearsal`) is built from: the confirm step's
+/// answer has not come yet, and this one is never shown. Its dates are real ones, so the
+/// rehearsal also builds the long-date format (a few ms the first time in a page).
+pub fn rehearsal_confirmation() -> Confirmation {
+    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    Confirmation {
+        reference: String::new(),
+        requested_at: now.clone(),
+        scheduled_for: now,
+        email_masked: String::new(),
+        export_sha256: None,
+    }
+}
+
+/// The request's facts and what happens next.
+#[component]
+pub fn Receipt(confirmation: Confirmation) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = confirmation;
+    let date = {
+        let scheduled = c.scheduled_for.clone();
+        move || format::long_date(i18n.lang(), &scheduled)
+    };
+    let date2 = date.clone();
+    let date3 = date.clone();
+    let email = c.email_masked.clone();
+    view! {
+        <div class="card">
+            <div class="confirmation-panel">
+                <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
+                <p>{tr(|t| t.done_reference())}</p>
+                <p class="reference">{c.reference.clone()}</p>
+                <p>{move || fill(i18n.t().done_scheduled(), &[("date", &date())])}</p>
+            </div>
+            {c.export_sha256.clone().map(|sha| view! {
+                <p class="hint sha">{move || fill(i18n.t().done_export_sha(), &[("sha", &sha)])}</p>
+            })}
+            <h2>{tr(|t| t.done_next_title())}</h2>
+            <ol class="timeline">
+                <li>{tr(|t| t.done_next_signed_out())}</li>
+                <li>{move || fill(i18n.t().done_next_email(), &[("email", &email)])}</li>
+                <li>{tr(|t| t.done_next_reminders())}</li>
+                <li>{move || fill(i18n.t().done_next_purge(), &[("date", &date2())])}</li>
+            </ol>
+            <h2>{tr(|t| t.done_cancel_title())}</h2>
+            <p>{move || fill(i18n.t().done_cancel_body(), &[("date", &date3())])}</p>
+            <div class="button-group">
+                <button type="button" class="button secondary no-print" on:click=|_| { let _ = window().print(); }>
+                    {tr(|t| t.print())}
+                </button>
+            </div>
+        </div>
     }
 }

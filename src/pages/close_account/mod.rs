@@ -78,6 +78,7 @@ impl Wizard {
         self.go_to(WizardStep::Checklist);
     }
 
+    /// What `open_checklist` handed over, once.
     fn take_checklist_extras(&self) -> Option<checklist::Extras> {
         self.checklist_extras.try_update_value(Option::take).flatten()
     }
@@ -142,7 +143,7 @@ pub fn CloseAccount() -> impl IntoView {
                         <StepHeader step />
                         {match step {
                             WizardStep::BeforeYouGo => view! { <before_you_go::BeforeYouGo wizard /> }.into_any(),
-                            WizardStep::Checklist => view! { <checklist::Checklist wizard /> }.into_any(),
+                            WizardStep::Checklist => view! { <checklist::Checklist wizard extras=wizard.take_checklist_extras() /> }.into_any(),
                             WizardStep::Terms => view! { <terms::Terms wizard /> }.into_any(),
                             WizardStep::Verify => view! { <verify::Verify wizard /> }.into_any(),
                             WizardStep::Confirm => view! { <confirm::Confirm wizard /> }.into_any(),

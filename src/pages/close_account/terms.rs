@@ -8,6 +8,7 @@ use crate::{
     api_client,
     components::{ErrorSummary, FieldError, PageHeading},
     i18n::{tr, use_i18n},
+    rehearsal,
 };
 
 #[component]
@@ -16,6 +17,7 @@ pub fn Terms(wizard: Wizard) -> impl IntoView {
     let accepted = RwSignal::new(wizard.state.with_untracked(|s| s.terms_accepted));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let sending = RwSignal::new(false);
+    rehearsal::when_idle(move || view! { <super::verify::Verify wizard /> });
     let on_submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         if sending.get_untracked() {

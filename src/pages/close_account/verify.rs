@@ -11,6 +11,7 @@ use crate::{
         ErrorSummary, FieldError, PageHeading, countdown::countdown, error_summary::error_for,
     },
     i18n::{fill, fill_count, tr, use_i18n},
+    rehearsal,
 };
 
 #[component]
@@ -18,6 +19,7 @@ pub fn Verify(wizard: Wizard) -> impl IntoView {
     let i18n = use_i18n();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
+    rehearsal::when_idle(move || view! { <super::confirm::Confirm wizard /> });
     let verification = Memo::new(move |_| wizard.state.with(|s| s.verification.clone()));
     let reauth_fresh = Memo::new(move |_| verification.with(|v| v.reauth_fresh));
     let live_code = Memo::new(move |_| {
