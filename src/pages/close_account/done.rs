@@ -51,29 +51,24 @@ pub fn rehearsal_confirmation() -> Confirmation {
 #[component]
 pub fn Receipt(confirmation: Confirmation) -> impl IntoView {
     let i18n = use_i18n();
-    let c = confirmation;
-    let date = {
-        let scheduled = c.scheduled_for.clone();
-        move || format::long_date(i18n.lang(), &scheduled)
-    };
-    let date2 = date.clone();
-    let date3 = date.clone();
-    let email = c.email_masked.clone();
+    let Confirmation { reference, scheduled_for, email_masked, export_sha256, .. } = confirmation;
+    let date = move || format::long_date(i18n.lang(), &scheduled_for);
+    let (date2, date3) = (date.clone(), date.clone());
     view! {
         <div class="card">
             <div class="confirmation-panel">
                 <PageHeading text=Signal::derive(move || i18n.t().done_title().to_owned()) />
                 <p>{tr(|t| t.done_reference())}</p>
-                <p class="reference">{c.reference.clone()}</p>
+                <p class="reference">{reference}</p>
                 <p>{move || fill(i18n.t().done_scheduled(), &[("date", &date())])}</p>
             </div>
-            {c.export_sha256.clone().map(|sha| view! {
+            {export_sha256.map(|sha| view! {
                 <p class="hint sha">{move || fill(i18n.t().done_export_sha(), &[("sha", &sha)])}</p>
             })}
             <h2>{tr(|t| t.done_next_title())}</h2>
             <ol class="timeline">
                 <li>{tr(|t| t.done_next_signed_out())}</li>
-                <li>{move || fill(i18n.t().done_next_email(), &[("email", &email)])}</li>
+                <li>{move || fill(i18n.t().done_next_email(), &[("email", &email_masked)])}</li>
                 <li>{tr(|t| t.done_next_reminders())}</li>
                 <li>{move || fill(i18n.t().done_next_purge(), &[("date", &date2())])}</li>
             </ol>
