@@ -80,12 +80,11 @@ async fn main() -> anyhow::Result<()> {
     let cookie = sign_in(&me_url.replace("/me", "/session")).await?;
     // The control reads the bare health check (no session, no database) instead of `/me` on
     // every other slice: what the purge costs a request that does nothing but be answered.
-    let readers = [
-        Wrk { url: me_url.replace("/me", "/health"), cookie: cookie.clone() },
-        Wrk { url: me_url, cookie },
+    let mut readers = [
+        Reader::new(Wrk { url: me_url.replace("/me", "/health"), cookie: cookie.clone() }),
+        Reader::new(Wrk { url: me_url, cookie }),
     ];
-    let (me, health) = (1, 0);
-    let mut series: [Series; 2] = Default::default();
+    let (health, me) = (0, 1);
 
     let (mut purged, mut longest_write, mut took) = (0, Duration::ZERO, Duration::ZERO);
     // The reader and length of the slice before: its reading without a purge after it is the
@@ -98,19 +97,19 @@ async fn main() -> anyhow::Result<()> {
         checkpoint(&states[0].db).await?;
         let length = match last {
             Some((previous, length)) if previous != reader => {
-                series[previous].without.push(readers[previous].run_for(length).await?);
+                readers[previous].read_without(length).await?;
                 length
             }
             Some((_, length)) => length,
             None => Duration::from_secs(1),
         };
-        series[reader].without.push(readers[reader].run_for(length).await?);
+        readers[reader].read_without(length).await?;
         if slice > 0 {
             for state in &states {
                 state.clock.advance(Duration::from_secs(GAP_SECS));
             }
         }
-        let reading = readers[reader].start()?;
+        let reading = readers[reader].wrk.start()?;
         let started = Instant::now();
         // Each replica's worker purges beside the others, as on separate machines.
         let workers: Vec<_> = states
@@ -132,13 +131,13 @@ async fn main() -> anyhow::Result<()> {
             longest_write = longest_write.max(report.longest_write);
             this_slice = this_slice.max(finished);
         }
-        series[reader].during.push(readers[reader].stop(reading).await?);
+        readers[reader].read_during(reading).await?;
         took += this_slice;
         last = Some((reader, this_slice));
     }
     if let Some((previous, length)) = last {
         checkpoint(&states[0].db).await?;
-        series[previous].without.push(readers[previous].run_for(length).await?);
+        readers[previous].read_without(length).await?;
     }
     anyhow::ensure!(purged == accounts as usize, "purged {purged} of {accounts}");
 
@@ -152,8 +151,8 @@ async fn main() -> anyhow::Result<()> {
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
             "longest_write_ms": longest_write.as_secs_f64() * 1e3,
-            "me": series[me].summary(),
-            "health": control.then(|| series[health].summary()),
+            "me": readers[me].summary(),
+            "health": control.then(|| readers[health].summary()),
         })
     );
     Ok(())
@@ -287,25 +286,42 @@ impl Drop for Reading {
     }
 }
 
-/// One reader's runs without and during a purge.
-#[derive(Default)]
-struct Series {
+/// One address read beside the purge, with its runs without and during a purge.
+struct Reader {
+    wrk: Wrk,
     without: Vec<Run>,
     during: Vec<Run>,
 }
 
-impl Series {
+impl Reader {
+    fn new(wrk: Wrk) -> Self {
+        Self { wrk, without: Vec::new(), during: Vec::new() }
+    }
+
+    /// A run of `length` with no purge under way.
+    async fn read_without(&mut self, length: Duration) -> anyhow::Result<()> {
+        self.without.push(self.wrk.run_for(length).await?);
+        Ok(())
+    }
+
+    /// Ends the run that read while a purge went on.
+    async fn read_during(&mut self, reading: Reading) -> anyhow::Result<()> {
+        self.during.push(self.wrk.stop(reading).await?);
+        Ok(())
+    }
+
     /// Medians of p99 and rate each way, and every run's p99.
     fn summary(&self) -> serde_json::Value {
         let p99 = |runs: &[Run]| runs.iter().map(|r| r.p99_ms).collect::<Vec<_>>();
         let rate = |runs: &[Run]| median(runs.iter().map(|r| r.per_second));
+        let (without, during) = (p99(&self.without), p99(&self.during));
         json!({
-            "p99_without_ms": median(p99(&self.without).into_iter()),
-            "p99_during_ms": median(p99(&self.during).into_iter()),
+            "p99_without_ms": median(without.iter().copied()),
+            "p99_during_ms": median(during.iter().copied()),
             "per_second_without": rate(&self.without),
             "per_second_during": rate(&self.during),
-            "p99_without_runs_ms": p99(&self.without),
-            "p99_during_runs_ms": p99(&self.during),
+            "p99_without_runs_ms": without,
+            "p99_during_runs_ms": during,
         })
     }
 }
