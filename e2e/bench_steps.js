@@ -1,11 +1,19 @@
 // `cargo xtask bench`: how long each step of the close-account wizard takes from the API's
 // answer to the next step painted, as the app itself measures it (`farewell:transition`
 // User Timing measures, src/timing.rs). Walks demo through the whole wizard ROUNDS times,
-// cancelling the request through the API after each walk. Prints one JSON object on stdout.
+// cancelling the request through the API after each walk. Prints one JSON object on stdout:
+// each walk's transitions, in the order of STEPS.
 import { launch, openPage, heading, signIn, signInByApi, api, lastCodeTo, DEMO, BASE_URL } from './helpers.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
-const STEPS = 5;
+// The transitions of one walk, in the order they happen.
+const STEPS = [
+  'Before you go → Checklist',
+  'Checklist → What closing means',
+  'What closing means → Verify',
+  'Verify → Check and confirm',
+  'Check and confirm → Request received',
+];
 
 async function walk(browser) {
   const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
@@ -56,7 +64,7 @@ async function walk(browser) {
     const measured = performance.getEntriesByName('farewell:transition')
       .filter((entry) => entry.startTime > since);
     return measured.length >= steps && measured.map((entry) => entry.duration);
-  }, { since, steps: STEPS });
+  }, { since, steps: STEPS.length });
   const transitions = await durations.jsonValue();
   // Back to an active account for the next walk.
   await signInByApi(page);
@@ -68,9 +76,9 @@ async function walk(browser) {
 
 const browser = await launch();
 try {
-  const transitions = [];
-  for (let round = 0; round < ROUNDS; round += 1) transitions.push(...await walk(browser));
-  console.log(JSON.stringify({ transitions }));
+  const walks = [];
+  for (let round = 0; round < ROUNDS; round += 1) walks.push(await walk(browser));
+  console.log(JSON.stringify({ steps: STEPS, walks }));
 } finally {
   await browser.close();
 }
