@@ -16,24 +16,26 @@ pub fn step_title(t: &'static Strings, step: WizardStep) -> &'static str {
     }
 }
 
+/// Told the step as a signal, so it stays mounted from step to step and only marks which one
+/// is current.
 #[component]
-pub fn StepHeader(step: WizardStep) -> impl IntoView {
+pub fn StepHeader(#[prop(into)] step: Signal<WizardStep>) -> impl IntoView {
     let i18n = use_i18n();
     let total = WizardStep::ALL.len().to_string();
-    let number = step.number().to_string();
     view! {
         <nav class="wizard-progress" aria-label=move || i18n.t().wizard_progress()>
             <ol>
                 {WizardStep::ALL
                     .into_iter()
                     .map(|s| {
+                        let done = move || s < step.get();
                         view! {
                             <li
-                                aria-current=(s == step).then_some("step")
-                                class:done=s < step
+                                aria-current=move || (s == step.get()).then_some("step")
+                                class:done=done
                             >
                                 <span class="visually-hidden">
-                                    {move || if s < step { i18n.t().step_state_done() } else { "" }}
+                                    {move || if done() { i18n.t().step_state_done() } else { "" }}
                                 </span>
                                 {move || step_title(i18n.t(), s)}
                             </li>
@@ -43,7 +45,10 @@ pub fn StepHeader(step: WizardStep) -> impl IntoView {
             </ol>
         </nav>
         <p class="step-count">
-            {move || fill(i18n.t().step_of(), &[("n", &number), ("total", &total)])}
+            {move || {
+                let number = step.get().number().to_string();
+                fill(i18n.t().step_of(), &[("n", &number), ("total", &total)])
+            }}
         </p>
     }
 }

@@ -115,11 +115,15 @@ pub fn CloseAccount() -> impl IntoView {
         Some(viewing.get().map_or(next, |v| v.min(next)))
     });
     let failed = move || loaded.with(|l| matches!(l, Some(Err(e)) if !e.is_unauthenticated()));
+    // The card and its progress stay mounted from step to step; only the step's own part is
+    // built anew. Rebuilding the progress on every step cost as much as a small step's view.
+    let has_step = Memo::new(move |_| step.get().is_some());
+    let current = Memo::new(move |_| step.get().unwrap_or(WizardStep::BeforeYouGo));
 
     view! {
         <div class="wizard">
-            {move || match step.get() {
-                None if failed() => view! {
+            {move || match has_step.get() {
+                false if failed() => view! {
                     <div class="card">
                         <PageHeading text=Signal::derive(move || i18n.t().close_account_title().to_owned()) />
                         <p class="field-error">{tr(|t| t.error_network())}</p>
@@ -129,7 +133,7 @@ pub fn CloseAccount() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                None => view! {
+                false => view! {
                     <div class="card skeleton" aria-busy="true">
                         <p class="visually-hidden">{tr(|t| t.loading())}</p>
                         <div class="skeleton-line wide"></div>
@@ -138,10 +142,10 @@ pub fn CloseAccount() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Some(step) => view! {
+                true => view! {
                     <div class="card">
-                        <StepHeader step />
-                        {match step {
+                        <StepHeader step=current />
+                        {move || match current.get() {
                             WizardStep::BeforeYouGo => view! { <before_you_go::BeforeYouGo wizard /> }.into_any(),
                             WizardStep::Checklist => view! { <checklist::Checklist wizard extras=wizard.take_checklist_extras() /> }.into_any(),
                             WizardStep::Terms => view! { <terms::Terms wizard /> }.into_any(),
