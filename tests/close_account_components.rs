@@ -14,7 +14,10 @@ use std::{
 
 use common::{find, mount, settle, text};
 use farewell::{
-    components::{checklist_continue::ChecklistContinue, inventory_list::InventoryList},
+    components::{
+        checklist_continue::ChecklistContinue, inventory_list::InventoryList,
+        step_header::StepHeader,
+    },
     i18n::{I18n, Lang},
 };
 use farewell_api::{
@@ -23,6 +26,7 @@ use farewell_api::{
 };
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -143,5 +147,42 @@ async fn the_inventory_renders_counts_and_sizes_in_both_languages() {
     for expected in ["1 photo (1.2 MB)", "1 order, 1 active warranty"] {
         assert!(english.contains(expected), "{expected} missing from {english}");
     }
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_progress_follows_the_step_in_both_languages() {
+    let step = RwSignal::new(WizardStep::BeforeYouGo);
+    let i18n = Rc::new(Cell::new(None::<I18n>));
+    let slot = i18n.clone();
+    let container = mount(move || {
+        slot.set(Some(use_context::<I18n>().unwrap()));
+        view! { <StepHeader step /> }
+    });
+    let i18n = i18n.get().unwrap();
+    i18n.set(Lang::En);
+    settle().await;
+    // The steps, numbered from 1, whose item `is` something.
+    let steps_that = |is: fn(&HtmlElement) -> bool| -> Vec<u32> {
+        (1..=6).filter(|n| is(&find(&container, &format!("li:nth-child({n})")))).collect()
+    };
+    let current = || steps_that(|item| item.get_attribute("aria-current").is_some());
+    let done = || steps_that(|item| item.class_name().split(' ').any(|class| class == "done"));
+    assert_eq!(current(), [1]);
+    assert_eq!(done(), [] as [u32; 0]);
+    assert_eq!(text(&find(&container, ".step-count")), "Step 1 of 6");
+
+    step.set(WizardStep::Terms);
+    settle().await;
+    assert_eq!(current(), [3], "exactly one step is current");
+    assert_eq!(done(), [1, 2]);
+    let first = text(&find(&container, "li"));
+    assert!(first.starts_with("Done: "), "a finished step says so to a screen reader: {first}");
+    assert_eq!(text(&find(&container, ".step-count")), "Step 3 of 6");
+
+    i18n.set(Lang::ZhCn);
+    settle().await;
+    assert_eq!(text(&find(&container, ".step-count")), "第 3 步，共 6 步");
+    i18n.set(Lang::En);
     container.remove();
 }

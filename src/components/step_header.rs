@@ -16,8 +16,8 @@ pub fn step_title(t: &'static Strings, step: WizardStep) -> &'static str {
     }
 }
 
-/// Told the step as a signal, so it stays mounted from step to step and only marks which one
-/// is current.
+/// Told the step as a signal: built once, it only moves the marks of the current and the
+/// finished steps and the count.
 #[component]
 pub fn StepHeader(#[prop(into)] step: Signal<WizardStep>) -> impl IntoView {
     let i18n = use_i18n();
