@@ -62,27 +62,15 @@ impl Postgres {
 
     /// A new empty database on this server; its URL.
     pub fn create_database(&self, name: &str) -> anyhow::Result<String> {
-        run(self.tool("createdb").args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            self.port(),
-            "-U",
-            "farewell",
-            name,
-        ]))?;
+        let port = self.server_url.rsplit(':').next().unwrap_or_default();
+        run(self.tool("createdb").args(["-h", "127.0.0.1", "-p", port, "-U", "farewell", name]))?;
         Ok(format!("{}/{name}", self.server_url))
     }
 
-    /// Runs `sql` in the database `name`, as a client of this server.
-    pub fn psql(&self, name: &str, sql: &str) -> anyhow::Result<()> {
-        run(cmd(self.bin.join("psql"))
-            .args(["-q", "-h", "127.0.0.1", "-p", self.port(), "-U", "farewell", "-d", name])
-            .args(["-c", sql]))
-    }
-
-    fn port(&self) -> &str {
-        self.server_url.rsplit(':').next().unwrap_or_default()
+    /// Runs `sql` in the database at `database_url` (as `create_database` names it), as a
+    /// client of this server.
+    pub fn psql(&self, database_url: &str, sql: &str) -> anyhow::Result<()> {
+        run(cmd(self.bin.join("psql")).args(["-q", database_url, "-c", sql]))
     }
 
     /// pgbench, the server's own load generator, as a client of this server.

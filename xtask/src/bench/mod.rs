@@ -109,7 +109,7 @@ fn on_postgres(dist: &std::path::Path, effort: Effort) -> anyhow::Result<Vec<Row
     // freshly filled tables for nearly empty ones) and pages marked all-visible (index-only
     // scans need not visit the table), both of which autovacuum keeps. Measured in turn on
     // fresh databases: `/deletion` 2.2–2.3k → 2.9–3.0k req/s, `/inventory` 2.0–2.3k → 2.4–2.6k.
-    postgres.psql("farewell_bench_api", "VACUUM ANALYZE")?;
+    postgres.psql(&database_url, "VACUUM ANALYZE")?;
     rows.extend(load::api(&server, effort)?.into_iter().map(|row| row.on_postgres("")));
     step("measuring PostgreSQL's own ceiling (pgbench, 64 clients)");
     rows.extend(ceiling::postgres(&postgres, &server, effort)?);
