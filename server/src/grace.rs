@@ -1,7 +1,10 @@
 //! The grace period between "close my account" and the purge: cancel links, cancelling,
 //! reminders, and the purge with its signed receipt.
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -223,8 +226,11 @@ async fn purge_round(
         .zip(&counted)
         .map(|(account, counts)| Ok((account, serde_json::to_string(counts)?)))
         .collect::<serde_json::Result<_>>()?;
-    let recorded =
-        report.timed(&state.writes, store::purge::record_counts(&mut *db, &counted)).await?;
+    let recorded: HashMap<String, String> = report
+        .timed(&state.writes, store::purge::record_counts(&mut *db, &counted))
+        .await?
+        .into_iter()
+        .collect();
 
     // Archive files first: their rows are how we find them.
     let holds = |table: &str| held.iter().any(|h| h.category == table);
@@ -285,9 +291,7 @@ async fn purge_round(
     let purges = tokio::task::spawn_blocking(move || {
         let mut purges = Vec::with_capacity(leaving.len());
         for leaving in leaving {
-            let Some((_, counts)) = recorded.iter().find(|(id, _)| *id == leaving.id) else {
-                continue;
-            };
+            let Some(counts) = recorded.get(&leaving.id) else { continue };
             purges.push(Purge::new(&signer, leaving, &serde_json::from_str(counts)?)?);
         }
         anyhow::Ok(purges)
