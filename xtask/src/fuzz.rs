@@ -33,7 +33,7 @@ pub fn fuzz_parsers() -> anyhow::Result<()> {
         "cargo-fuzz",
         "cargo-fuzz",
         CARGO_FUZZ_VERSION,
-        true,
+        tools::Deps::Locked,
         tools::Build::Quick,
     )?;
     step("fuzzing the parsers of untrusted input (cargo fuzz)");

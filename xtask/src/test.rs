@@ -41,7 +41,7 @@ pub fn test() -> anyhow::Result<()> {
         "cargo-deny",
         "cargo-deny",
         tools::CARGO_DENY_VERSION,
-        true,
+        tools::Deps::Locked,
         tools::Build::Quick,
     )?;
     run(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))?;

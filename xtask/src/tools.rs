@@ -17,10 +17,15 @@ pub const CARGO_DENY_VERSION: &str = "0.20.2";
 /// Tools to build the web app.
 pub fn ensure_build_tools() -> anyhow::Result<()> {
     ensure_wasm_target()?;
-    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true, Build::Quick)?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, Deps::Locked, Build::Quick)?;
     let bindgen = locked_version("wasm-bindgen")?;
-    // Without --locked: its own lock file pins a crate version the registry here lacks.
-    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, false, Build::Optimised)?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &bindgen,
+        Deps::Resolved,
+        Build::Optimised,
+    )?;
     ensure_npm_packages(&root().join("tools"))?;
     Ok(())
 }
@@ -43,6 +48,16 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Which versions of its dependencies `cargo install` builds a tool with.
+#[derive(Clone, Copy)]
+pub enum Deps {
+    /// The tool's own lock file (`--locked`): what its release was built and tested with.
+    Locked,
+    /// The newest its manifest allows: wasm-bindgen-cli's lock file pins a crate version the
+    /// registry here lacks.
+    Resolved,
+}
+
 /// How `cargo install` compiles a tool: on a fresh machine, compiling the tools is a third of
 /// `cargo xtask test`.
 #[derive(Clone, Copy)]
@@ -62,7 +77,7 @@ pub fn ensure_cargo_tool(
     binary: &str,
     krate: &str,
     version: &str,
-    locked: bool,
+    deps: Deps,
     build: Build,
 ) -> anyhow::Result<()> {
     let current = output(cmd(binary).arg("--version")).unwrap_or_default();
@@ -72,7 +87,7 @@ pub fn ensure_cargo_tool(
     step(&format!("installing {krate} {version} (a few minutes, once)"));
     let mut install = cmd("cargo");
     install.args(["install", krate, "--version", version, "--force"]);
-    if locked {
+    if let Deps::Locked = deps {
         install.arg("--locked");
     }
     if let Build::Quick = build {
