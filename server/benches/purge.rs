@@ -114,6 +114,12 @@ async fn main() -> anyhow::Result<()> {
             for state in &states {
                 state.clock.advance(Duration::from_secs(GAP_SECS));
             }
+            // The jump makes the reader's session due for its once-a-minute touch, a write.
+            // Left to the first requests of the reading during the purge, every slice's
+            // "during" would hold the 16 connections' touches queued behind the purge's
+            // writes, and no "without" any: a person's touch falls at any time, not at each
+            // purge's start.
+            readers[me].wrk.request().await?;
         }
         let reading = readers[reader].wrk.start()?;
         let started = Instant::now();
@@ -266,6 +272,17 @@ impl Wrk {
         let child = reading.child.take().expect("a reading is stopped once");
         let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
         Run::from_report(&String::from_utf8_lossy(&out.stdout))
+    }
+
+    /// One request, as a person's own: its answer must be a success.
+    async fn request(&self) -> anyhow::Result<()> {
+        reqwest::Client::new()
+            .get(&self.url)
+            .header("Cookie", &self.cookie)
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
     }
 
     /// A run of `length`.
