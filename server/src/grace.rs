@@ -396,18 +396,25 @@ async fn counts(
     held: &[store::purge::Held],
     now: i64,
 ) -> anyhow::Result<Vec<Counts>> {
-    let wallets = store::purge::wallets(&mut *db, accounts).await?;
+    // Looked up for every account and category of the round (a dozen each), so by key rather
+    // than by a walk through all of the round's rows.
+    let rows_held: HashMap<(&str, &str), i64> =
+        held.iter().map(|h| ((h.account_id.as_str(), h.category.as_str()), h.rows_held)).collect();
+    let wallets: HashMap<String, (i64, String)> = store::purge::wallets(&mut *db, accounts)
+        .await?
+        .into_iter()
+        .map(|(id, minor, currency)| (id, (minor, currency)))
+        .collect();
     let mut all = Vec::with_capacity(accounts.len());
     for account in accounts {
         let rows = |category: &str| {
-            held.iter()
-                .find(|h| h.account_id == account.as_str() && h.category == category)
-                .map_or(0, |h| u64::try_from(h.rows_held).unwrap_or(0))
+            rows_held
+                .get(&(account.as_str(), category))
+                .map_or(0, |n| u64::try_from(*n).unwrap_or(0))
         };
         let (wallet_minor, wallet_currency) = wallets
-            .iter()
-            .find(|(id, _, _)| id == account.as_str())
-            .map_or((0, "USD".to_owned()), |(_, minor, currency)| (*minor, currency.clone()));
+            .get(account.as_str())
+            .map_or((0, "USD".to_owned()), |(minor, currency)| (*minor, currency.clone()));
         let export_sha256 = match rows("exports") {
             0 => None,
             _ => store::exports::downloaded_sha256(&mut *db, account, now).await?,
