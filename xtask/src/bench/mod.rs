@@ -110,9 +110,11 @@ fn on_postgres(dist: &std::path::Path, effort: Effort) -> anyhow::Result<Vec<Row
     // scans need not visit the table), both of which autovacuum keeps. Measured in turn on
     // fresh databases: `/deletion` 2.2–2.3k → 2.9–3.0k req/s, `/inventory` 2.0–2.3k → 2.4–2.6k.
     postgres.psql(&database_url, "VACUUM ANALYZE")?;
-    rows.extend(load::api(&server, effort)?.into_iter().map(|row| row.on_postgres("")));
+    let api = load::api(&server, effort)?;
     step("measuring PostgreSQL's own ceiling (pgbench, 64 clients)");
-    rows.extend(ceiling::postgres(&postgres, &server, effort)?);
+    let (ceiling_rows, ceiling) = ceiling::postgres(&postgres, &server, effort)?;
+    rows.extend(api.into_iter().map(|row| ceiling.bound(row).on_postgres("")));
+    rows.extend(ceiling_rows);
     drop(server);
     for replicas in [1, 2] {
         step(&format!(

@@ -14,6 +14,9 @@ pub struct Row {
     pub value: Option<f64>,
     pub goal: &'static str,
     pub pass: bool,
+    /// Why the goal cannot be met here, shown by other figures of the same run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_reach: Option<String>,
 }
 
 impl Row {
@@ -26,7 +29,16 @@ impl Row {
         goal: &'static str,
         pass: bool,
     ) -> Self {
-        Self { id, figure: figure.to_owned(), baseline, ours, value: Some(ratio), goal, pass }
+        Self {
+            id,
+            figure: figure.to_owned(),
+            baseline,
+            ours,
+            value: Some(ratio),
+            goal,
+            pass,
+            out_of_reach: None,
+        }
     }
 
     pub fn absolute(
@@ -38,7 +50,16 @@ impl Row {
         pass: bool,
     ) -> Self {
         let baseline = "—".to_owned();
-        Self { id, figure: figure.to_owned(), baseline, ours, value: Some(value), goal, pass }
+        Self {
+            id,
+            figure: figure.to_owned(),
+            baseline,
+            ours,
+            value: Some(value),
+            goal,
+            pass,
+            out_of_reach: None,
+        }
     }
 }
 
@@ -46,6 +67,12 @@ impl Row {
     /// The same figure measured on PostgreSQL instead of SQLite.
     pub fn on_postgres(self, note: &str) -> Self {
         Self { figure: format!("PostgreSQL{note}: {}", self.figure), ..self }
+    }
+
+    /// A missed goal that other figures of the same run show cannot be met on this machine:
+    /// the verdict says so and why. The row still counts as a miss.
+    pub fn out_of_reach(self, why: String) -> Self {
+        Self { out_of_reach: Some(why), ..self }
     }
 }
 
@@ -58,7 +85,11 @@ pub fn write(rows: &[Row], out: &Path) -> anyhow::Result<()> {
             ("—", _) | (_, None) => "—".to_owned(),
             (_, Some(ratio)) => format!("{ratio:.2}×"),
         };
-        let verdict = if row.pass { "pass" } else { "**miss**" };
+        let verdict = match (row.pass, &row.out_of_reach) {
+            (true, _) => "pass".to_owned(),
+            (false, Some(why)) => format!("**miss**; out of reach here: {why}"),
+            (false, None) => "**miss**".to_owned(),
+        };
         md.push_str(&format!(
             "| {} | {} | {} | {ratio} | {} | {verdict} |\n",
             row.figure, row.baseline, row.ours, row.goal
