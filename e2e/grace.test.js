@@ -42,7 +42,8 @@ test('signing in during the grace period shows the pending page, and cancelling 
   assert.equal(new URL(page.url()).pathname, '/account/pending');
   await page.locator('.reference').filter({ hasText: /^DEL-/ }).waitFor();
   await page.getByText('It may take up to 15 business days to fully process.').waitFor();
-  await page.getByText('we send you a reminder').first().waitFor();
+  await page.getByText('we email you a reminder.').waitFor();
+  await page.getByText('we email you a last reminder.').waitFor();
   await expectNoAxeViolations(page);
 
   // Other pages lead back here while the request stands.

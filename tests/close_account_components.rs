@@ -15,8 +15,8 @@ use std::{
 use common::{find, mount, settle, text};
 use farewell::{
     components::{
-        checklist_continue::ChecklistContinue, inventory_list::InventoryList,
-        step_header::StepHeader,
+        checklist_continue::ChecklistContinue, grace_timeline::GraceTimeline,
+        inventory_list::InventoryList, step_header::StepHeader,
     },
     i18n::{I18n, Lang},
 };
@@ -183,6 +183,47 @@ async fn the_progress_follows_the_step_in_both_languages() {
     i18n.set(Lang::ZhCn);
     settle().await;
     assert_eq!(text(&find(&container, ".step-count")), "第 3 步，共 6 步");
+    i18n.set(Lang::En);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_tells_which_reminders_went_out_and_names_the_last_in_both_languages() {
+    let mut pending = state(&[]);
+    pending.requested_at = Some("2026-12-01T12:00:00Z".into());
+    pending.reminders = vec!["2026-12-24T12:00:00Z".into(), "2026-12-30T12:00:00Z".into()];
+    pending.scheduled_for = Some("2026-12-31T12:00:00Z".into());
+    // Between the two reminders: the first has gone out, the last is still to come.
+    let now_ms = js_sys::Date::new(&"2026-12-27T12:00:00Z".into()).get_time();
+    let i18n = Rc::new(Cell::new(None::<I18n>));
+    let slot = i18n.clone();
+    let container = mount(move || {
+        slot.set(Some(use_context::<I18n>().unwrap()));
+        view! { <GraceTimeline state=pending now_ms /> }
+    });
+    let i18n = i18n.get().unwrap();
+    i18n.set(Lang::En);
+    settle().await;
+    let items = || -> Vec<String> {
+        assert!(container.query_selector("li:nth-child(5)").unwrap().is_none(), "four items");
+        (1..=4).map(|n| text(&find(&container, &format!("li:nth-child({n})")))).collect()
+    };
+    assert_eq!(
+        items(),
+        [
+            "December 1, 2026: you asked to close your account.",
+            "December 24, 2026: we emailed you a reminder.",
+            "December 30, 2026: we email you a last reminder.",
+            "December 31, 2026: your account and its data are deleted. It may take up to 15 \
+             business days to fully process.",
+        ]
+    );
+
+    i18n.set(Lang::ZhCn);
+    settle().await;
+    let items = items();
+    assert_eq!(items[1], "2026年12月24日：我们已发邮件提醒你。");
+    assert_eq!(items[2], "2026年12月30日：我们会发最后一封提醒邮件。");
     i18n.set(Lang::En);
     container.remove();
 }

@@ -3,6 +3,7 @@
 pub mod checklist_continue;
 pub mod countdown;
 pub mod error_summary;
+pub mod grace_timeline;
 pub mod inventory_list;
 pub mod layout;
 pub mod online;

@@ -1,16 +1,14 @@
 //! `/account/pending`: signing in during the grace period shows only this — the timeline, and
 //! the way back: "Keep my account".
 
-use farewell_api::DeletionState;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 
 use crate::{
     api_client::{self, ApiError},
     auth::use_auth,
-    components::{ErrorSummary, FieldError, PageHeading},
-    format,
-    i18n::{fill, tr, use_i18n},
+    components::{ErrorSummary, FieldError, PageHeading, grace_timeline::GraceTimeline},
+    i18n::{tr, use_i18n},
     pages::sign_out::SignOutChoices,
     routes::Page,
 };
@@ -47,26 +45,6 @@ pub fn Pending() -> impl IntoView {
             busy.set(false);
         });
     };
-    let date = move |rfc3339: Option<String>| {
-        rfc3339.map(|d| format::long_date(i18n.lang(), &d)).unwrap_or_default()
-    };
-    let timeline = move |s: DeletionState| {
-        let reminders: Vec<String> = s.reminders.clone();
-        view! {
-            <p class="reference">{s.reference.clone()}</p>
-            <ol class="timeline">
-                <li>{fill(i18n.t().pending_requested(), &[("date", &date(s.requested_at.clone()))])}</li>
-                {reminders.into_iter().map(|at| view! {
-                    <li>{fill(i18n.t().pending_reminder(), &[("date", &date(Some(at)))])}</li>
-                }).collect_view()}
-                <li>
-                    {fill(i18n.t().pending_purge(), &[("date", &date(s.scheduled_for.clone()))])}
-                    " "
-                    {tr(|t| t.pending_processing())}
-                </li>
-            </ol>
-        }
-    };
     view! {
         <div class="card">
             <PageHeading
@@ -77,7 +55,10 @@ pub fn Pending() -> impl IntoView {
             <p class="lead">{tr(|t| t.pending_lead())}</p>
             {move || match state.get() {
                 None => view! { <div class="skeleton" aria-busy="true"><div class="skeleton-line"></div><div class="skeleton-line"></div></div> }.into_any(),
-                Some(Ok(s)) => timeline(s).into_any(),
+                Some(Ok(s)) => view! {
+                    <p class="reference">{s.reference.clone()}</p>
+                    <GraceTimeline state=s now_ms=js_sys::Date::now() />
+                }.into_any(),
                 Some(Err(_)) => view! { <p class="field-error">{tr(|t| t.error_network())}</p> }.into_any(),
             }}
             <div class="button-group">
