@@ -5,13 +5,11 @@
 
 use super::{
     Effort, Row, interleaved,
-    load::{self, READS_GOAL, WRITES_GOAL, WRITES_P99_GOAL_MS},
+    load::{self, CONNECTIONS, READS_GOAL, WRITES_GOAL, WRITES_P99_GOAL_MS},
     percentile,
 };
 use crate::{postgres::Postgres, server::TestServer};
 
-/// As many as wrk's connections.
-const CLIENTS: u32 = 64;
 /// 1,000,000 accounts, so pgbench's clients seldom update the same row (ours all update one).
 const SCALE: &str = "10";
 
@@ -43,7 +41,7 @@ impl Ceiling {
     pub fn bound(&self, row: Row) -> Row {
         let share = |c: f64| c / (1.0 + c);
         let (reads, writes) = (share(self.select), share(self.update));
-        let writes_mean_ms = f64::from(CLIENTS) * 1e3 / (self.health_rps * writes);
+        let writes_mean_ms = f64::from(CONNECTIONS) * 1e3 / (self.health_rps * writes);
         let why = match row.id {
             "reads" if reads < READS_GOAL => format!(
                 "a read costs at least a health request and a select-only transaction: at most \
@@ -54,7 +52,7 @@ impl Ceiling {
                  most {writes:.2}×"
             ),
             "writes_p99" if writes_mean_ms > WRITES_P99_GOAL_MS => format!(
-                "at {writes:.2}× of health at most, {CLIENTS} connections wait {writes_mean_ms:.1} \
+                "at {writes:.2}× of health at most, {CONNECTIONS} connections wait {writes_mean_ms:.1} \
                  ms on average"
             ),
             _ => return row,
@@ -115,7 +113,7 @@ fn pgbench(postgres: &Postgres, database: &str, mode: &str, seconds: u32) -> any
     let out = postgres
         .pgbench()
         .args([mode, "--protocol=prepared", "-j", "1"])
-        .args(["-c", &CLIENTS.to_string(), "-T", &seconds.to_string()])
+        .args(["-c", &CONNECTIONS.to_string(), "-T", &seconds.to_string()])
         .arg(database)
         .output()?;
     let report = String::from_utf8_lossy(&out.stdout);

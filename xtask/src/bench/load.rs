@@ -12,7 +12,8 @@ use crate::{
     server::{TestServer, request},
 };
 
-const CONNECTIONS: &str = "64";
+/// wrk's connections for every figure but sign-ins' own load.
+pub const CONNECTIONS: u32 = 64;
 /// SPEC §5's server goals: reads' and writes' rates as a share of health's, writes' p99.
 pub const READS_GOAL: f64 = 0.35;
 pub const WRITES_GOAL: f64 = 0.12;
@@ -48,7 +49,7 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
     let (mut without, mut with, mut sign_ins) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..effort.rounds {
         without.push(wrk(server, &scripts.me, effort.seconds)?);
-        let hashing = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, "4")?;
+        let hashing = spawn_wrk(server, &scripts.sign_in, effort.seconds + 1, 4)?;
         thread::sleep(Duration::from_millis(500));
         with.push(wrk(server, &scripts.me, effort.seconds)?);
         sign_ins.push(parse(&String::from_utf8_lossy(&hashing.wait_with_output()?.stdout))?);
@@ -173,10 +174,11 @@ fn spawn_wrk(
     server: &TestServer,
     script: &PathBuf,
     seconds: u32,
-    connections: &str,
+    connections: u32,
 ) -> anyhow::Result<Child> {
     cmd("wrk")
-        .args(["-t1", "-c", connections, "-d", &format!("{seconds}s"), "--latency", "-s"])
+        .args(["-t1", "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "--latency"])
+        .arg("-s")
         .arg(script)
         .arg(server.url())
         .stdout(std::process::Stdio::piped())
