@@ -41,6 +41,7 @@ impl Row {
         }
     }
 
+    /// A figure without a baseline: `value` is the figure itself, and the table's ratio reads —.
     pub fn absolute(
         id: &'static str,
         figure: &str,
@@ -49,17 +50,7 @@ impl Row {
         goal: &'static str,
         pass: bool,
     ) -> Self {
-        let baseline = "—".to_owned();
-        Self {
-            id,
-            figure: figure.to_owned(),
-            baseline,
-            ours,
-            value: Some(value),
-            goal,
-            pass,
-            out_of_reach: None,
-        }
+        Self::ratio(id, figure, "—".to_owned(), ours, value, goal, pass)
     }
 }
 
