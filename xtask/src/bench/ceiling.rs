@@ -4,8 +4,8 @@
 //! it sends, so these rows bound the PostgreSQL rows from above ([`Ceiling::bound`]).
 
 use super::{
-    Effort, Row, interleaved,
-    load::{self, CONNECTIONS, READS_GOAL, WRITES_GOAL, WRITES_P99_GOAL_MS},
+    Effort, Goal, Row, interleaved,
+    load::{self, CONNECTIONS},
     percentile,
 };
 use crate::{postgres::Postgres, server::TestServer};
@@ -43,15 +43,15 @@ impl Ceiling {
         let (reads, writes) = (share(self.select), share(self.update));
         let writes_mean_ms = f64::from(CONNECTIONS) * 1e3 / (self.health_rps * writes);
         let why = match row.id {
-            "reads" if reads < READS_GOAL => format!(
+            "reads" if !row.goal.met(reads) => format!(
                 "a read costs at least a health request and a select-only transaction: at most \
                  {reads:.2}×"
             ),
-            "writes" if writes < WRITES_GOAL => format!(
+            "writes" if !row.goal.met(writes) => format!(
                 "a write costs at least a health request and a simple-update transaction: at \
                  most {writes:.2}×"
             ),
-            "writes_p99" if writes_mean_ms > WRITES_P99_GOAL_MS => format!(
+            "writes_p99" if !row.goal.met(writes_mean_ms) => format!(
                 "at {writes:.2}× of health at most, {CONNECTIONS} connections wait {writes_mean_ms:.1} \
                  ms on average"
             ),
@@ -92,8 +92,7 @@ pub fn postgres(
             rps.clone(),
             format!("{select_tps:.0} tps"),
             select_tps / base,
-            "reported",
-            true,
+            Goal::Reported,
         ),
         Row::ratio(
             "pg_ceiling_update",
@@ -102,8 +101,7 @@ pub fn postgres(
             rps,
             format!("{update_tps:.0} tps, {update_latency:.2} ms"),
             update_tps / base,
-            "reported",
-            true,
+            Goal::Reported,
         ),
     ];
     Ok((rows, ceiling))
@@ -154,8 +152,7 @@ mod tests {
     fn a_ceiling_below_a_goal_puts_the_missed_row_out_of_reach() {
         let ceiling = Ceiling { health_rps: 80_000.0, select: 0.40, update: 0.08 };
         let reads = |ratio: f64| {
-            let pass = ratio >= READS_GOAL;
-            Row::ratio("reads", "reads", String::new(), String::new(), ratio, "≥ 0.35×", pass)
+            Row::ratio("reads", "reads", String::new(), String::new(), ratio, load::READS_GOAL)
         };
         // 0.40 / 1.40: a read reaches 0.29× of health at most.
         let why = ceiling.bound(reads(0.12)).out_of_reach.unwrap();
@@ -166,11 +163,17 @@ mod tests {
         assert!(roomy.bound(reads(0.12)).out_of_reach.is_none());
 
         // 64 connections at 80,000 × 0.08 / 1.08 writes/s wait 10.8 ms on average.
-        let p99 = Row::absolute("writes_p99", "p99", "22 ms".into(), 22.0, "≤ 10 ms", false);
+        let p99 = Row::absolute("writes_p99", "p99", "22 ms".into(), 22.0, load::WRITES_P99_GOAL);
         let why = ceiling.bound(p99).out_of_reach.unwrap();
         assert!(why.contains("wait 10.8 ms on average"), "{why}");
-        let sign_ins =
-            Row::ratio("sign_in_pressure", "/me", "1".into(), "3".into(), 3.0, "≤ 2×", false);
+        let sign_ins = Row::ratio(
+            "sign_in_pressure",
+            "/me",
+            "1".into(),
+            "3".into(),
+            3.0,
+            Goal::AtMost(2.0, "×"),
+        );
         assert!(ceiling.bound(sign_ins).out_of_reach.is_none(), "the ceiling says nothing of it");
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Row, server_bench};
+use super::{Goal, Row, server_bench};
 
 #[derive(Debug, Deserialize)]
 struct Measured {
@@ -23,16 +23,14 @@ pub fn export() -> anyhow::Result<Vec<Row>> {
             &format!("{what}: server's peak memory growth"),
             format!("{:.1} MiB", m.peak_rss_growth_mib),
             m.peak_rss_growth_mib,
-            "≤ 64 MiB",
-            m.peak_rss_growth_mib <= 64.0,
+            Goal::AtMost(64.0, " MiB"),
         ),
         Row::absolute(
             "export_speed",
             &format!("{what}: archive built, then downloaded"),
             format!("{:.0} MB/s, {:.0} MB/s", m.build_mb_per_s, m.download_mb_per_s),
             m.build_mb_per_s,
-            "reported",
-            true,
+            Goal::Reported,
         ),
     ])
 }

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use serde_json::Value;
 
-use super::{Effort, Row, percentile};
+use super::{Effort, Goal, Row, percentile};
 use crate::{process::cmd, root, server::TestServer, tools};
 
 const PAGES: [&str; 2] = ["/signin", "/account"];
@@ -24,10 +24,10 @@ impl Preset {
         }
     }
 
-    fn goal(self) -> (&'static str, f64) {
+    fn goal(self) -> Goal {
         match self {
-            Self::Desktop => ("≥ 98", 98.0),
-            Self::Mobile => ("≥ 90", 90.0),
+            Self::Desktop => Goal::AtLeast(98.0, ""),
+            Self::Mobile => Goal::AtLeast(90.0, ""),
         }
     }
 }
@@ -53,14 +53,12 @@ pub fn lighthouse(server: &TestServer, cookie: &str, effort: Effort) -> anyhow::
             let score = percentile(&scores, 50.0);
             let accessibility = audits.iter().map(|a| a.accessibility).fold(100.0, f64::min);
             worst_cls = audits.iter().map(|a| a.cls).fold(worst_cls, f64::max);
-            let (goal, minimum) = preset.goal();
             rows.push(Row::absolute(
                 "lighthouse",
                 &format!("Lighthouse performance, {} preset, {page}", preset.name()),
                 format!("{score:.0} (accessibility {accessibility:.0})"),
                 score,
-                goal,
-                score >= minimum,
+                preset.goal(),
             ));
         }
     }
@@ -69,8 +67,7 @@ pub fn lighthouse(server: &TestServer, cookie: &str, effort: Effort) -> anyhow::
         "Lighthouse cumulative layout shift, worst of those runs",
         format!("{worst_cls:.3}"),
         worst_cls,
-        "0",
-        worst_cls == 0.0,
+        Goal::AtMost(0.0, ""),
     ));
     Ok(rows)
 }

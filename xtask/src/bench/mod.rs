@@ -29,7 +29,7 @@ use crate::{
     step, tools,
 };
 
-pub use report::Row;
+pub use report::{Goal, Row};
 
 /// How much work each measurement does.
 #[derive(Debug, Clone, Copy)]

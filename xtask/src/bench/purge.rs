@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Row, server_bench};
+use super::{Goal, Row, server_bench};
 
 #[derive(Debug, Deserialize)]
 struct Measured {
@@ -59,16 +59,14 @@ pub fn purge(
             &format!("purge of {} due accounts of 100 rows: accounts/s", m.accounts),
             format!("{:.0} accounts/s", m.accounts_per_second),
             m.accounts_per_second,
-            "≥ 1,000",
-            m.accounts_per_second >= 1_000.0,
+            Goal::AtLeast(1_000.0, ""),
         ),
         Row::absolute(
             "purge_longest_write",
             "purge: longest write (statement or transaction)",
             format!("{:.1} ms", m.longest_write_ms),
             m.longest_write_ms,
-            "≤ 50 ms",
-            m.longest_write_ms <= 50.0,
+            Goal::AtMost(50.0, " ms"),
         ),
         Row::ratio(
             "purge_api_p99",
@@ -76,8 +74,7 @@ pub fn purge(
             format!("{:.2} ms", m.me.p99_without_ms),
             format!("{:.2} ms", m.me.p99_during_ms),
             ratio,
-            "≤ 1.5×",
-            ratio <= 1.5,
+            Goal::AtMost(1.5, "×"),
         ),
     ];
     if let Some(health) = &m.health {
@@ -87,8 +84,7 @@ pub fn purge(
             format!("{:.2} ms", health.p99_without_ms),
             format!("{:.2} ms", health.p99_during_ms),
             health.ratio(),
-            "reported",
-            true,
+            Goal::Reported,
         ));
     }
     Ok(match postgres {

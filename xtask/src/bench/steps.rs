@@ -6,7 +6,7 @@
 use anyhow::ensure;
 use serde::Deserialize;
 
-use super::{Effort, Row, browser_bench, percentile};
+use super::{Effort, Goal, Row, browser_bench, percentile};
 use crate::server::TestServer;
 
 #[derive(Deserialize)]
@@ -45,16 +45,14 @@ pub fn transitions(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Ro
             ),
             format!("{p95:.1} ms"),
             p95,
-            "≤ 25 ms",
-            p95 <= 25.0,
+            Goal::AtMost(25.0, " ms"),
         ),
         Row::absolute(
             "step_transition_by_step",
             &format!("wizard step transitions, median of each step over {} walks", walks.len()),
             format!("{by_step} ms"),
             median,
-            "reported",
-            true,
+            Goal::Reported,
         ),
     ])
 }
