@@ -3,6 +3,7 @@
 
 use std::{
     collections::HashMap,
+    fmt,
     time::{Duration, Instant},
 };
 
@@ -143,16 +144,52 @@ pub struct Counts {
 pub struct PurgeReport {
     pub purged: usize,
     pub longest_write: Duration,
+    /// Which write that was, so that a long one can be looked into.
+    pub longest_write_was: Option<PurgeWrite>,
+}
+
+/// One of the purge's writes, as its report names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeWrite {
+    Claim,
+    Release,
+    RecordCounts,
+    Delete(&'static str),
+    ExtendLeases,
+    AnonymizePosts,
+    Finish,
+}
+
+impl fmt::Display for PurgeWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Claim => f.write_str("claiming due accounts"),
+            Self::Release => f.write_str("handing claims back"),
+            Self::RecordCounts => f.write_str("recording what the accounts held"),
+            Self::Delete(table) => write!(f, "deleting from {table}"),
+            Self::ExtendLeases => f.write_str("extending the claims"),
+            Self::AnonymizePosts => f.write_str("anonymizing forum posts"),
+            Self::Finish => f.write_str("the last transaction (tombstones, receipts, emails)"),
+        }
+    }
 }
 
 impl PurgeReport {
     /// Awaits one write of the purge in its turn at the write gate, so that a person's own
     /// writes queue fairly with the purge's; keeps the longest (the turn's wait excluded).
-    async fn timed<T>(&mut self, gate: &WriteGate, write: impl Future<Output = T>) -> T {
+    async fn timed<T>(
+        &mut self,
+        gate: &WriteGate,
+        what: PurgeWrite,
+        write: impl Future<Output = T>,
+    ) -> T {
         let _turn = gate.enter().await;
         let started = Instant::now();
         let out = write.await;
-        self.longest_write = self.longest_write.max(started.elapsed());
+        let took = started.elapsed();
+        if took > self.longest_write || self.longest_write_was.is_none() {
+            (self.longest_write, self.longest_write_was) = (took, Some(what));
+        }
         out
     }
 }
@@ -168,7 +205,11 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
         let now = state.clock.unix();
         let lease = state.config.purge_lease_secs;
         let claimed = report
-            .timed(&state.writes, store::purge::claim_due(&mut *db, backend, now, lease, ROUND))
+            .timed(
+                &state.writes,
+                PurgeWrite::Claim,
+                store::purge::claim_due(&mut *db, backend, now, lease, ROUND),
+            )
             .await?;
         if claimed.is_empty() {
             break;
@@ -181,7 +222,13 @@ pub async fn purge_due(state: &AppState) -> anyhow::Result<PurgeReport> {
             // Stopping: another replica need not wait for these leases to run out. What was
             // deleted stays deleted; the counts taken first keep the receipt whole.
             None => {
-                report.timed(&state.writes, store::purge::release(&mut db, &claimed)).await?;
+                report
+                    .timed(
+                        &state.writes,
+                        PurgeWrite::Release,
+                        store::purge::release(&mut db, &claimed),
+                    )
+                    .await?;
             }
         }
     }
@@ -227,7 +274,11 @@ async fn purge_round(
         .map(|(account, counts)| Ok((account, serde_json::to_string(counts)?)))
         .collect::<serde_json::Result<_>>()?;
     let recorded: HashMap<String, String> = report
-        .timed(&state.writes, store::purge::record_counts(&mut *db, &counted))
+        .timed(
+            &state.writes,
+            PurgeWrite::RecordCounts,
+            store::purge::record_counts(&mut *db, &counted),
+        )
         .await?
         .into_iter()
         .collect();
@@ -255,7 +306,11 @@ async fn purge_round(
                 return Ok(None);
             }
             let deleted = report
-                .timed(&state.writes, store::purge::delete_batch(&mut *db, table, accounts, BATCH))
+                .timed(
+                    &state.writes,
+                    PurgeWrite::Delete(table),
+                    store::purge::delete_batch(&mut *db, table, accounts, BATCH),
+                )
                 .await?;
             if deleted < BATCH as u64 {
                 break;
@@ -266,6 +321,7 @@ async fn purge_round(
                 report
                     .timed(
                         &state.writes,
+                        PurgeWrite::ExtendLeases,
                         store::purge::extend_leases(&mut *db, accounts, lease.until),
                     )
                     .await?;
@@ -275,7 +331,11 @@ async fn purge_round(
     // Always: posts outlive the account (their link is set null, not cascaded), so a post
     // written since counting must not keep the name.
     while report
-        .timed(&state.writes, store::purge::anonymize_posts_batch(&mut *db, accounts, BATCH))
+        .timed(
+            &state.writes,
+            PurgeWrite::AnonymizePosts,
+            store::purge::anonymize_posts_batch(&mut *db, accounts, BATCH),
+        )
         .await?
         == BATCH as u64
     {}
@@ -297,7 +357,7 @@ async fn purge_round(
         anyhow::Ok(purges)
     })
     .await??;
-    report.timed(&state.writes, finish(state, db, &purges)).await.map(Some)
+    report.timed(&state.writes, PurgeWrite::Finish, finish(state, db, &purges)).await.map(Some)
 }
 
 /// What the last transaction writes for one account.
@@ -492,7 +552,16 @@ pub fn email_hash(key: &[u8], email: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::Lease;
+    use super::{Lease, PurgeWrite};
+
+    #[test]
+    fn a_purge_write_is_named_for_the_table_it_deletes_from() {
+        assert_eq!(PurgeWrite::Delete("photos").to_string(), "deleting from photos");
+        assert_eq!(
+            PurgeWrite::Finish.to_string(),
+            "the last transaction (tombstones, receipts, emails)"
+        );
+    }
 
     #[test]
     fn a_lease_is_renewed_once_half_of_it_has_gone_by() {

@@ -15,6 +15,7 @@ pub async fn run(state: AppState) {
             Ok(report) => tracing::info!(
                 accounts = report.purged,
                 longest_write_ms = report.longest_write.as_secs_f64() * 1e3,
+                longest_write_was = report.longest_write_was.map(|w| w.to_string()),
                 "purged accounts whose grace period ended"
             ),
             Err(err) => tracing::warn!(error = ?err, "purge round failed"),

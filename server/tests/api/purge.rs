@@ -133,7 +133,12 @@ async fn two_workers_in_parallel_purge_each_account_once() {
     let now = first.state.clock.unix();
     seed_accounts(first.state.db.pool(), 150, 20, now).await;
     let (a, b) = tokio::join!(grace::purge_due(&first.state), grace::purge_due(&second.state));
-    let (a, b) = (a.unwrap().purged, b.unwrap().purged);
+    let (a, b) = (a.unwrap(), b.unwrap());
+    for report in [a, b] {
+        let was = report.longest_write_was.expect("a worker that purged names its longest write");
+        assert!(report.longest_write > std::time::Duration::ZERO, "{was} took no time");
+    }
+    let (a, b) = (a.purged, b.purged);
     assert_eq!(a + b, 150, "{a} + {b}");
     assert!(a > 0 && b > 0, "both workers took part: {a} and {b}");
     assert_purged_exactly_once(first.state.db.pool(), 150, 20).await;

@@ -10,6 +10,8 @@ struct Measured {
     accounts: u32,
     accounts_per_second: f64,
     longest_write_ms: f64,
+    /// Which write of the purge that was.
+    longest_write_was: Option<String>,
     me: Reads,
     /// The control: the bare health check read the same way, on every other slice.
     health: Option<Reads>,
@@ -64,7 +66,10 @@ pub fn purge(
         Row::absolute(
             "purge_longest_write",
             "purge: longest write (statement or transaction)",
-            format!("{:.1} ms", m.longest_write_ms),
+            match &m.longest_write_was {
+                Some(was) => format!("{:.1} ms ({was})", m.longest_write_ms),
+                None => format!("{:.1} ms", m.longest_write_ms),
+            },
             m.longest_write_ms,
             Goal::AtMost(50.0, " ms"),
         ),
