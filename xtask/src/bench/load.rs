@@ -1,5 +1,6 @@
 //! The API under load with wrk: authenticated reads and writes against the bare health
-//! handler, and `/me` while sign-ins (argon2id) run beside it.
+//! handler, and `/me` while sign-ins (argon2id) run beside it, against `/me` alone and
+//! beside a busy loop at the lowest priority (the floor of any work beside it).
 
 use std::{fs, path::PathBuf, process::Child, thread, time::Duration};
 
@@ -90,9 +91,9 @@ pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {
 }
 
 /// Rounds of `/me` without and beside sign-ins per round of the other figures. Each p99 on
-/// its own swings ±50% from run to run here with the machine's speed (1.7–6.2 ms without
-/// sign-ins over twelve 3-second runs), so the figure is the median of ratios paired within
-/// a round, over more rounds than the rest.
+/// its own moves with the machine's speed from run to run here (1.7–6.2 ms without sign-ins
+/// over twelve 3-second runs), so the figure is the median of ratios paired within a round,
+/// over more rounds than the rest.
 const PRESSURE_ROUNDS_PER_ROUND: usize = 3;
 /// How many of `/me`'s p99 the same p99 beside sign-ins may take.
 const PRESSURE_GOAL: Goal = Goal::AtMost(2.0, "×");
