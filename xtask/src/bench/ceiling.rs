@@ -6,7 +6,7 @@
 use super::{
     Effort, Goal, Row, interleaved,
     load::{self, CONNECTIONS},
-    percentile,
+    median, percentile,
 };
 use crate::{postgres::Postgres, server::TestServer};
 
@@ -77,9 +77,6 @@ pub fn postgres(
         || pgbench(postgres, &database, "--skip-some-updates", effort.seconds),
     )?;
     let base = percentile(&health, 50.0);
-    let median = |runs: &[Run], f: fn(&Run) -> f64| {
-        percentile(&runs.iter().map(f).collect::<Vec<_>>(), 50.0)
-    };
     let (select_tps, update_tps) = (median(&select, |r| r.tps), median(&update, |r| r.tps));
     let update_latency = median(&update, |r| r.latency_ms);
     let rps = format!("{base:.0} req/s");

@@ -6,7 +6,7 @@ use std::{fs, path::PathBuf, process::Child, thread, time::Duration};
 
 use anyhow::{Context, bail};
 
-use super::{Effort, Goal, Row, interleaved, percentile};
+use super::{Effort, Goal, Row, interleaved, median, percentile};
 use crate::{
     process::cmd,
     root,
@@ -31,11 +31,6 @@ const TICKS: [&str; 2] = [
 struct Run {
     rps: f64,
     p99_ms: f64,
-}
-
-/// The median of one figure over several runs.
-fn median(runs: &[Run], figure: fn(&Run) -> f64) -> f64 {
-    percentile(&runs.iter().map(figure).collect::<Vec<_>>(), 50.0)
 }
 
 pub fn api(server: &TestServer, effort: Effort) -> anyhow::Result<Vec<Row>> {

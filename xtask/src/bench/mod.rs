@@ -244,6 +244,11 @@ pub fn interleaved<A, B, C>(
     Ok((xs, ys, zs))
 }
 
+/// The median of one figure over several runs of a measurement.
+pub fn median<T>(runs: &[T], figure: fn(&T) -> f64) -> f64 {
+    percentile(&runs.iter().map(figure).collect::<Vec<_>>(), 50.0)
+}
+
 /// Median and the `p`-th percentile (0–100) of `values`.
 pub fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();
