@@ -17,7 +17,7 @@ use crate::{
 pub const CONNECTIONS: u32 = 64;
 /// SPEC §5's server goals: reads' and writes' rates as a share of health's, writes' p99.
 pub const READS_GOAL: Goal = Goal::AtLeast(0.35, "×");
-pub const WRITES_GOAL: Goal = Goal::AtLeast(0.12, "×");
+const WRITES_GOAL: Goal = Goal::AtLeast(0.12, "×");
 pub const WRITES_P99_GOAL: Goal = Goal::AtMost(10.0, " ms");
 const LOGIN: &str = r#"{"login":"demo@example.com","password":"farewell-demo"}"#;
 /// Two sets of ticks, alternated so every request really changes the row.
