@@ -9,8 +9,14 @@ use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
 use crate::{
-    clock::Clock, config::Config, domain::receipt, password::Passwords, routes, security, seed,
-    sign_in_page, state::AppState, static_files, store, workers, workers::outbox::OutboxWorker,
+    clock::Clock,
+    config::Config,
+    domain::receipt,
+    password::Passwords,
+    routes, security, seed, sign_in_page,
+    state::{AppState, Shared},
+    static_files, store, workers,
+    workers::outbox::OutboxWorker,
 };
 
 pub struct Application {
@@ -34,7 +40,7 @@ impl Application {
         let code_key = store::secrets::get_or_create(&db, "code_key", 32).await?;
         let receipt_seed = store::secrets::get_or_create(&db, "receipt_key", 32).await?;
         let tombstone_key = store::secrets::get_or_create(&db, "tombstone_key", 32).await?;
-        let state = AppState {
+        let state = AppState::new(Shared {
             code_key: code_key.into(),
             writes: store::write_gate::WriteGate::for_backend(store::Backend::of(&db)),
             db,
@@ -46,7 +52,7 @@ impl Application {
             receipt_key: Arc::new(receipt::signing_key(&receipt_seed)?),
             tombstone_key: tombstone_key.into(),
             shutdown: CancellationToken::new(),
-        };
+        });
         if state.config.dev && seed::seed_if_empty(&state).await? {
             tracing::info!("seeded the demo accounts");
         }

@@ -1,6 +1,6 @@
 //! State shared by every request handler.
 
-use std::sync::Arc;
+use std::{ops::Deref, sync::Arc};
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -17,8 +17,27 @@ use crate::{
     },
 };
 
+/// The state every handler, extractor and middleware gets a clone of, several per request:
+/// one reference count to take and drop, not one per part (and the cancellation token's
+/// clone and drop each take a lock that both cores' requests would share).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     /// Where write transactions queue for SQLite's one writer (`begin_write`).
     pub writes: WriteGate,
@@ -40,7 +59,7 @@ pub struct AppState {
     pub shutdown: CancellationToken,
 }
 
-impl AppState {
+impl Shared {
     /// Where export archives are written: `FAREWELL_EXPORT_DIR`, else `exports/` beside a
     /// SQLite database file, else `data/exports`.
     pub fn config_export_dir(&self) -> std::path::PathBuf {
