@@ -58,21 +58,6 @@ pub async fn latest(
     .await
 }
 
-/// How many codes were sent since `since`, and when the oldest of them was.
-pub async fn sent_since(
-    db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
-    since: i64,
-) -> sqlx::Result<(i64, Option<i64>)> {
-    sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM verification_codes WHERE account_id = $1 AND created_at > $2",
-    )
-    .bind(account.as_str())
-    .bind(since)
-    .fetch_one(db)
-    .await
-}
-
 pub async fn count_attempt(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1")
         .bind(id)

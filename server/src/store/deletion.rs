@@ -1,11 +1,20 @@
 //! The close-account request: when it started, the ticks given, re-authentication, code
 //! verification and, once confirmed, its reference and purge date.
 
+use std::sync::LazyLock;
+
 use sqlx::{AnyExecutor, FromRow};
 
-use crate::domain::{AccountId, checklist::Ticks};
+use crate::domain::{
+    AccountId,
+    checklist::{Facts, Ticks},
+};
 
-use super::{Db, codes::CodeRow};
+use super::{
+    Db,
+    codes::CodeRow,
+    inventory::{FACT_COLUMNS, FactRow},
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DeletionRow {
@@ -52,16 +61,61 @@ pub async fn find(
         .await
 }
 
-/// The request with the account's newest code (of any request), in one statement: every
-/// wizard step reads both.
-pub async fn find_with_latest_code(
-    db: impl sqlx::AnyExecutor<'_>,
+/// `COLUMNS_OF_D` for a `d` that may be missing (the right side of a `LEFT JOIN`): its
+/// columns that cannot be null read as zero or empty then, and `has_request` says whether
+/// there was a row.
+const COLUMNS_OF_D_IF_ANY: &str = "d.request_id IS NOT NULL AS has_request,
+    COALESCE(d.request_id, '') AS request_id, COALESCE(d.started_at, 0) AS started_at,
+    COALESCE(d.balance_forfeit, 0) AS balance_forfeit,
+    COALESCE(d.purchases_erased, 0) AS purchases_erased, COALESCE(d.no_backup, 0) AS no_backup,
+    COALESCE(d.terms_accepted, 0) AS terms_accepted, d.reauth_at, d.verified_at,
+    d.verified_channel, d.confirmed_at, d.reference, d.scheduled_for, d.confirmed_by";
+
+/// Where the account's close-account request stands.
+pub struct Standing {
+    pub request: Option<DeletionRow>,
+    /// The account's newest code, of whichever request.
+    pub latest_code: Option<CodeRow>,
+    /// Codes sent since the time asked about, and when the first of them went.
+    pub codes_sent_since: (i64, Option<i64>),
+    pub facts: Facts,
+}
+
+/// The statement behind [`standing`]: `$1` the account, `$2` now, `$3` since when codes
+/// are counted. The single-row count is what the rest joins onto, so a row comes back
+/// whether or not there is a request.
+static STANDING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {COLUMNS_OF_D_IF_ANY}, {FACT_COLUMNS},
+                c.id AS code_id, c.request_id AS code_request_id, c.channel AS code_channel,
+                c.code_hash, c.created_at AS code_created_at, c.expires_at AS code_expires_at,
+                c.attempts AS code_attempts, c.used_at AS code_used_at,
+                sent.codes_sent, sent.first_sent
+         FROM (SELECT COUNT(*) AS codes_sent, MIN(created_at) AS first_sent
+               FROM verification_codes WHERE account_id = $1 AND created_at > $3) AS sent
+         LEFT JOIN deletion_requests d ON d.account_id = $1
+         LEFT JOIN verification_codes c ON c.id =
+             (SELECT MAX(id) FROM verification_codes WHERE account_id = $1)"
+    )
+});
+
+/// The request, the account's newest code, the codes sent since `since` and the checklist's
+/// facts, in one statement: every wizard step reads them all, and on PostgreSQL each
+/// statement is a round trip to another process.
+pub async fn standing(
+    db: impl AnyExecutor<'_>,
     account: &AccountId,
-) -> sqlx::Result<Option<(DeletionRow, Option<CodeRow>)>> {
+    now: i64,
+    since: i64,
+) -> sqlx::Result<Standing> {
     #[derive(FromRow)]
     struct Row {
+        #[sqlx(try_from = "super::flag::Flag")]
+        has_request: bool,
         #[sqlx(flatten)]
         request: DeletionRow,
+        #[sqlx(flatten)]
+        facts: FactRow,
         code_id: Option<i64>,
         code_request_id: Option<String>,
         code_channel: Option<String>,
@@ -70,36 +124,34 @@ pub async fn find_with_latest_code(
         code_expires_at: Option<i64>,
         code_attempts: Option<i64>,
         code_used_at: Option<i64>,
+        codes_sent: i64,
+        first_sent: Option<i64>,
     }
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS_OF_D},
-                c.id AS code_id, c.request_id AS code_request_id, c.channel AS code_channel,
-                c.code_hash, c.created_at AS code_created_at, c.expires_at AS code_expires_at,
-                c.attempts AS code_attempts, c.used_at AS code_used_at
-         FROM deletion_requests d
-         LEFT JOIN verification_codes c ON c.id =
-             (SELECT MAX(id) FROM verification_codes WHERE account_id = d.account_id)
-         WHERE d.account_id = $1"
-    ))
-    .bind(account.as_str())
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| {
-        let code = match (row.code_id, row.code_request_id, row.code_channel, row.code_hash) {
-            (Some(id), Some(request_id), Some(channel), Some(code_hash)) => Some(CodeRow {
-                id,
-                request_id,
-                channel,
-                code_hash,
-                created_at: row.code_created_at.unwrap_or_default(),
-                expires_at: row.code_expires_at.unwrap_or_default(),
-                attempts: row.code_attempts.unwrap_or_default(),
-                used_at: row.code_used_at,
-            }),
-            _ => None,
-        };
-        (row.request, code)
-    }))
+    let row: Row = sqlx::query_as(STANDING.as_str())
+        .bind(account.as_str())
+        .bind(now)
+        .bind(since)
+        .fetch_one(db)
+        .await?;
+    let latest_code = match (row.code_id, row.code_request_id, row.code_channel, row.code_hash) {
+        (Some(id), Some(request_id), Some(channel), Some(code_hash)) => Some(CodeRow {
+            id,
+            request_id,
+            channel,
+            code_hash,
+            created_at: row.code_created_at.unwrap_or_default(),
+            expires_at: row.code_expires_at.unwrap_or_default(),
+            attempts: row.code_attempts.unwrap_or_default(),
+            used_at: row.code_used_at,
+        }),
+        _ => None,
+    };
+    Ok(Standing {
+        request: row.has_request.then_some(row.request),
+        latest_code,
+        codes_sent_since: (row.codes_sent, row.first_sent),
+        facts: row.facts.into(),
+    })
 }
 
 /// Starts the request under a fresh `request_id`; starting again keeps what was recorded.

@@ -112,8 +112,27 @@ pub async fn inventory(db: &Db, account: &AccountId, now: i64) -> sqlx::Result<I
     })
 }
 
+/// The facts the close-account checklist is computed from, as columns of a statement whose
+/// `$1` is the account and `$2` now (`store::deletion::standing` reads them with the request).
+pub(super) const FACT_COLUMNS: &str = "
+    (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND signed_in = 1) AS devices_signed_in,
+    (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND find_my_device = 1)
+        AS find_my_device_on,
+    (SELECT COUNT(*) FROM instalments WHERE account_id = $1 AND paid = 0) AS unpaid_instalments,
+    (SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM instalments
+       WHERE account_id = $1 AND paid = 0) AS unpaid_minor,
+    (SELECT MAX(currency) FROM instalments WHERE account_id = $1 AND paid = 0)
+        AS unpaid_currency,
+    (SELECT COUNT(*) FROM purchases
+       WHERE account_id = $1 AND status IN ('shipping', 'returning')) AS open_orders,
+    (SELECT COUNT(*) FROM purchases WHERE account_id = $1) AS purchases,
+    COALESCE((SELECT balance_minor FROM wallets WHERE account_id = $1), 0) AS wallet_minor,
+    COALESCE((SELECT currency FROM wallets WHERE account_id = $1), 'USD') AS wallet_currency,
+    EXISTS (SELECT 1 FROM exports WHERE account_id = $1
+              AND downloaded_at IS NOT NULL AND expires_at > $2) AS backup_downloaded";
+
 #[derive(sqlx::FromRow)]
-struct FactRow {
+pub(super) struct FactRow {
     devices_signed_in: i64,
     find_my_device_on: i64,
     unpaid_instalments: i64,
@@ -127,48 +146,21 @@ struct FactRow {
     backup_downloaded: bool,
 }
 
-/// The facts the close-account checklist is computed from.
-pub async fn checklist_facts(
-    db: impl sqlx::AnyExecutor<'_>,
-    account: &AccountId,
-    now: i64,
-) -> sqlx::Result<Facts> {
-    let row: FactRow = sqlx::query_as(
-        "SELECT
-            (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND signed_in = 1)
-                AS devices_signed_in,
-            (SELECT COUNT(*) FROM devices WHERE account_id = $1 AND find_my_device = 1)
-                AS find_my_device_on,
-            (SELECT COUNT(*) FROM instalments WHERE account_id = $1 AND paid = 0)
-                AS unpaid_instalments,
-            (SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM instalments
-               WHERE account_id = $1 AND paid = 0) AS unpaid_minor,
-            (SELECT MAX(currency) FROM instalments WHERE account_id = $1 AND paid = 0)
-                AS unpaid_currency,
-            (SELECT COUNT(*) FROM purchases
-               WHERE account_id = $1 AND status IN ('shipping', 'returning')) AS open_orders,
-            (SELECT COUNT(*) FROM purchases WHERE account_id = $1) AS purchases,
-            COALESCE((SELECT balance_minor FROM wallets WHERE account_id = $1), 0) AS wallet_minor,
-            COALESCE((SELECT currency FROM wallets WHERE account_id = $1), 'USD') AS wallet_currency,
-            EXISTS (SELECT 1 FROM exports WHERE account_id = $1
-                      AND downloaded_at IS NOT NULL AND expires_at > $2) AS backup_downloaded",
-    )
-    .bind(account.as_str())
-    .bind(now)
-    .fetch_one(db)
-    .await?;
-    let wallet = Money { minor: row.wallet_minor, currency: row.wallet_currency };
-    Ok(Facts {
-        devices_signed_in: small(row.devices_signed_in),
-        find_my_device_on: small(row.find_my_device_on),
-        unpaid_instalments: small(row.unpaid_instalments),
-        unpaid: Money {
-            minor: row.unpaid_minor,
-            currency: row.unpaid_currency.unwrap_or_else(|| wallet.currency.clone()),
-        },
-        open_orders: small(row.open_orders),
-        wallet,
-        purchases: small(row.purchases),
-        backup_downloaded: row.backup_downloaded,
-    })
+impl From<FactRow> for Facts {
+    fn from(row: FactRow) -> Self {
+        let wallet = Money { minor: row.wallet_minor, currency: row.wallet_currency };
+        Facts {
+            devices_signed_in: small(row.devices_signed_in),
+            find_my_device_on: small(row.find_my_device_on),
+            unpaid_instalments: small(row.unpaid_instalments),
+            unpaid: Money {
+                minor: row.unpaid_minor,
+                currency: row.unpaid_currency.unwrap_or_else(|| wallet.currency.clone()),
+            },
+            open_orders: small(row.open_orders),
+            wallet,
+            purchases: small(row.purchases),
+            backup_downloaded: row.backup_downloaded,
+        }
+    }
 }

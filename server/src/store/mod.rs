@@ -60,26 +60,6 @@ impl Db {
         &self.pool
     }
 
-    /// One connection for several reads in a row.
-    pub async fn reader(&self) -> sqlx::Result<Conn> {
-        match &self.readers {
-            Some(readers) => Ok(Conn::Sqlite(readers.checkout()?)),
-            None => Ok(Conn::Pooled(self.pool.acquire().await?)),
-        }
-    }
-
-    /// A connection for several reads that see one moment, on SQLite in one read transaction
-    /// that lasts until the connection is dropped (one lock of the log instead of one per
-    /// statement). PostgreSQL's is a plain pool connection: there, each statement sees its own
-    /// moment, as everywhere else on that backend.
-    pub async fn reader_at_one_moment(&self) -> sqlx::Result<Conn> {
-        let reader = self.reader().await?;
-        if let Conn::Sqlite(connection) = &reader {
-            connection.control("BEGIN")?;
-        }
-        Ok(reader)
-    }
-
     /// The SQLite file's readers; `None` on PostgreSQL.
     pub fn sqlite(&self) -> Option<&Readers> {
         self.readers.as_deref()

@@ -29,9 +29,7 @@ use crate::{
     grace,
     openapi::Refusals,
     state::AppState,
-    store::{
-        self, Conn, accounts::AccountRow, audit::Event, codes::CodeRow, deletion::DeletionRow,
-    },
+    store::{self, accounts::AccountRow, audit::Event, codes::CodeRow, deletion::DeletionRow},
 };
 
 /// `GET /deletion`.
@@ -63,13 +61,13 @@ pub async fn start(
 ) -> AppResult<Json<DeletionState>> {
     let (account, now) = (&session.account_id, state.clock.unix());
     let mut tx = state.begin_write().await?;
-    let before = Snapshot::load(&mut tx, now, account, &session.account).await?.render(&state);
+    let before = Snapshot::load(&mut *tx, now, account, &session.account).await?.render(&state);
     if before.status != DeletionStatus::None {
         return Ok(Json(before));
     }
     store::deletion::start(&mut *tx, account, &random_id(), now).await?;
     store::audit::record(&mut *tx, now, Some(account), Event::DeletionStarted, None).await?;
-    let after = Snapshot::load(&mut tx, now, account, &session.account).await?.render(&state);
+    let after = Snapshot::load(&mut *tx, now, account, &session.account).await?.render(&state);
     tx.commit().await?;
     Ok(Json(after))
 }
@@ -96,7 +94,7 @@ pub async fn acknowledgements(
     let now = state.clock.unix();
     let account = &session.account_id;
     let mut tx = state.begin_write().await?;
-    let before = Snapshot::load(&mut tx, now, account, &session.account).await?;
+    let before = Snapshot::load(&mut *tx, now, account, &session.account).await?;
     require_step(&before.render(&state), WizardStep::Checklist)?;
     store::deletion::set_ticks(&mut *tx, account, &ticks, now).await?;
     store::audit::record(&mut *tx, now, Some(account), Event::DeletionAcknowledged, None).await?;
@@ -121,7 +119,7 @@ pub async fn terms(
     let now = state.clock.unix();
     let account = &session.account_id;
     let mut tx = state.begin_write().await?;
-    let before = Snapshot::load(&mut tx, now, account, &session.account).await?;
+    let before = Snapshot::load(&mut *tx, now, account, &session.account).await?;
     require_step(&before.render(&state), WizardStep::Terms)?;
     store::deletion::set_terms(&mut *tx, account, request.accepted, now).await?;
     if request.accepted {
@@ -213,40 +211,36 @@ pub struct Snapshot<'a> {
 }
 
 impl<'a> Snapshot<'a> {
-    /// Reads the snapshot through a reader connection. `account` is the row of `id`, as the
-    /// session or the caller already read it.
+    /// Reads the snapshot outside any write. `account` is the row of `id`, as the session or
+    /// the caller already read it.
     pub async fn read(
         state: &AppState,
         id: &AccountId,
         account: &'a AccountRow,
     ) -> AppResult<Self> {
-        // One connection for the three reads, at one moment: taking one and handing it back
-        // costs more than a point read, and so does each read's own lock of the log.
-        let mut db = state.db.reader_at_one_moment().await?;
-        Self::load(&mut db, state.clock.unix(), id, account).await
+        Self::load(&state.db, state.clock.unix(), id, account).await
     }
 
-    /// Reads the snapshot on `db`. A step reads it inside its write transaction, so the check
-    /// of the steps before it and its own write see the same state; on SQLite that is the
-    /// writer's connection, whose page cache no other connection's writes invalidate, inside
-    /// a transaction that is usually open already (`store::write_gate`).
+    /// Reads the snapshot on `db`, in one statement, so it is of one moment. A step reads it
+    /// inside its write transaction, so the check of the steps before it and its own write see
+    /// the same state; on SQLite that is the writer's connection, whose page cache no other
+    /// connection's writes invalidate, inside a transaction that is usually open already
+    /// (`store::write_gate`).
     pub async fn load(
-        db: &mut Conn,
+        db: impl sqlx::AnyExecutor<'_>,
         now: i64,
         id: &AccountId,
         account: &'a AccountRow,
     ) -> AppResult<Self> {
-        let (request, code) = match store::deletion::find_with_latest_code(&mut *db, id).await? {
-            Some((request, code)) => {
-                (Some(request.clone()), code.filter(|c| c.request_id == request.request_id))
-            }
-            None => (None, None),
-        };
+        let store::deletion::Standing { request, latest_code, codes_sent_since, facts } =
+            store::deletion::standing(db, id, now, now - 3_600).await?;
+        // Only a code of this request counts; an older request's is history.
+        let code = latest_code
+            .filter(|code| request.as_ref().is_some_and(|r| r.request_id == code.request_id));
         let sent_last_hour = match &code {
-            Some(_) => store::codes::sent_since(&mut *db, id, now - 3_600).await?,
+            Some(_) => codes_sent_since,
             None => (0, None),
         };
-        let facts = store::inventory::checklist_facts(&mut *db, id, now).await?;
         Ok(Self { account, request, code, sent_last_hour, facts, now })
     }
 
