@@ -37,6 +37,7 @@ impl Deref for AppState {
     }
 }
 
+/// What the clones of an [`AppState`] share.
 pub struct Shared {
     pub db: Db,
     /// Where write transactions queue for SQLite's one writer (`begin_write`).
