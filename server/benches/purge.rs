@@ -92,8 +92,7 @@ async fn main() -> anyhow::Result<()> {
     ];
     let (health, me) = (0, 1);
 
-    let (mut purged, mut longest_write, mut took) = (0, Duration::ZERO, Duration::ZERO);
-    let mut longest_write_was = None;
+    let (mut purged, mut longest_write, mut took) = (0, None, Duration::ZERO);
     // The reader and length of the slice before: its reading without a purge after it is the
     // next slice's before, when both read the same.
     let mut last: Option<(usize, Duration)> = None;
@@ -141,10 +140,10 @@ async fn main() -> anyhow::Result<()> {
             let (report, finished) = worker.await?;
             let report = report?;
             purged += report.purged;
-            if report.longest_write >= longest_write {
-                (longest_write, longest_write_was) =
-                    (report.longest_write, report.longest_write_was);
-            }
+            longest_write = longest_write
+                .into_iter()
+                .chain(report.longest_write)
+                .max_by_key(|w: &grace::TimedWrite| w.took);
             this_slice = this_slice.max(finished);
         }
         readers[reader].read_during(reading).await?;
@@ -166,8 +165,8 @@ async fn main() -> anyhow::Result<()> {
             "slices": slices,
             "seconds": seconds,
             "accounts_per_second": f64::from(accounts) / seconds,
-            "longest_write_ms": longest_write.as_secs_f64() * 1e3,
-            "longest_write_was": longest_write_was.map(|w| w.to_string()),
+            "longest_write_ms": longest_write.map_or(0.0, |w| w.took.as_secs_f64() * 1e3),
+            "longest_write_was": longest_write.map(|w| w.write.to_string()),
             "me": readers[me].summary(),
             "health": control.then(|| readers[health].summary()),
         })

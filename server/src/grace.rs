@@ -143,9 +143,16 @@ pub struct Counts {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PurgeReport {
     pub purged: usize,
-    pub longest_write: Duration,
-    /// Which write that was, so that a long one can be looked into.
-    pub longest_write_was: Option<PurgeWrite>,
+    /// The longest of its writes, named so that a long one can be looked into; `None` when
+    /// it wrote nothing.
+    pub longest_write: Option<TimedWrite>,
+}
+
+/// One of the purge's writes and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedWrite {
+    pub write: PurgeWrite,
+    pub took: Duration,
 }
 
 /// One of the purge's writes, as its report names it.
@@ -187,8 +194,8 @@ impl PurgeReport {
         let started = Instant::now();
         let out = write.await;
         let took = started.elapsed();
-        if took > self.longest_write || self.longest_write_was.is_none() {
-            (self.longest_write, self.longest_write_was) = (took, Some(what));
+        if self.longest_write.is_none_or(|longest| took > longest.took) {
+            self.longest_write = Some(TimedWrite { write: what, took });
         }
         out
     }

@@ -14,8 +14,8 @@ pub async fn run(state: AppState) {
             Ok(report) if report.purged == 0 => {}
             Ok(report) => tracing::info!(
                 accounts = report.purged,
-                longest_write_ms = report.longest_write.as_secs_f64() * 1e3,
-                longest_write_was = report.longest_write_was.map(|w| w.to_string()),
+                longest_write_ms = report.longest_write.map(|w| w.took.as_secs_f64() * 1e3),
+                longest_write_was = report.longest_write.map(|w| w.write.to_string()),
                 "purged accounts whose grace period ended"
             ),
             Err(err) => tracing::warn!(error = ?err, "purge round failed"),
