@@ -1,5 +1,7 @@
 //! Sessions, keyed by the SHA-256 of their token, with idle and absolute timeouts.
 
+use std::sync::LazyLock;
+
 use crate::domain::{AccountId, TokenHash};
 
 use super::{
@@ -33,6 +35,15 @@ pub async fn insert(
     Ok(())
 }
 
+/// The statement behind [`authenticate`], put together once rather than on every request.
+static AUTHENTICATE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT s.created_at AS session_created_at, s.last_seen_at, {}
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+        accounts::COLUMNS_OF_A
+    )
+});
+
 /// The account a live session belongs to, read with the session in one statement (every
 /// authenticated request starts here); expired sessions are removed on sight. Those writes
 /// wait for their turn at `writes`; a plain read does not.
@@ -49,14 +60,8 @@ pub async fn authenticate(
         #[sqlx(flatten)]
         account: AccountRow,
     }
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT s.created_at AS session_created_at, s.last_seen_at, {}
-         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
-        accounts::COLUMNS_OF_A
-    ))
-    .bind(&hash.0[..])
-    .fetch_optional(db)
-    .await?;
+    let row: Option<Row> =
+        sqlx::query_as(AUTHENTICATE.as_str()).bind(&hash.0[..]).fetch_optional(db).await?;
     let Some(Row { session_created_at, last_seen_at, account }) = row else {
         return Ok(None);
     };
