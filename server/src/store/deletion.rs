@@ -47,29 +47,52 @@ impl DeletionRow {
     }
 }
 
-const COLUMNS_OF_D: &str = "d.request_id, d.started_at, d.balance_forfeit, d.purchases_erased,
-    d.no_backup, d.terms_accepted, d.reauth_at, d.verified_at, d.verified_channel,
-    d.confirmed_at, d.reference, d.scheduled_for, d.confirmed_by";
+/// `DeletionRow`'s columns, each with what it reads as when the request is missing (the right
+/// side of a `LEFT JOIN`) if it cannot be null: `DeletionRow` has no way to say "none" there.
+const REQUEST_COLUMNS: [(&str, Option<&str>); 13] = [
+    ("request_id", Some("''")),
+    ("started_at", Some("0")),
+    ("balance_forfeit", Some("0")),
+    ("purchases_erased", Some("0")),
+    ("no_backup", Some("0")),
+    ("terms_accepted", Some("0")),
+    ("reauth_at", None),
+    ("verified_at", None),
+    ("verified_channel", None),
+    ("confirmed_at", None),
+    ("reference", None),
+    ("scheduled_for", None),
+    ("confirmed_by", None),
+];
+
+/// `DeletionRow`'s columns of the request `d`.
+fn columns_of_d() -> String {
+    REQUEST_COLUMNS.iter().map(|(column, _)| format!("d.{column}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `DeletionRow`'s columns of a request `d` that may be missing: its columns that cannot be
+/// null read as zero or empty then, and `has_request` says whether there was a row.
+fn columns_of_d_if_any() -> String {
+    let columns = REQUEST_COLUMNS.iter().map(|(column, if_missing)| match if_missing {
+        Some(value) => format!("COALESCE(d.{column}, {value}) AS {column}"),
+        None => format!("d.{column}"),
+    });
+    std::iter::once("d.request_id IS NOT NULL AS has_request".to_owned())
+        .chain(columns)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+static FIND: LazyLock<String> = LazyLock::new(|| {
+    format!("SELECT {} FROM deletion_requests d WHERE account_id = $1", columns_of_d())
+});
 
 pub async fn find(
     db: impl AnyExecutor<'_>,
     account: &AccountId,
 ) -> sqlx::Result<Option<DeletionRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS_OF_D} FROM deletion_requests d WHERE account_id = $1"))
-        .bind(account.as_str())
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(FIND.as_str()).bind(account.as_str()).fetch_optional(db).await
 }
-
-/// `COLUMNS_OF_D` for a `d` that may be missing (the right side of a `LEFT JOIN`): its
-/// columns that cannot be null read as zero or empty then, and `has_request` says whether
-/// there was a row.
-const COLUMNS_OF_D_IF_ANY: &str = "d.request_id IS NOT NULL AS has_request,
-    COALESCE(d.request_id, '') AS request_id, COALESCE(d.started_at, 0) AS started_at,
-    COALESCE(d.balance_forfeit, 0) AS balance_forfeit,
-    COALESCE(d.purchases_erased, 0) AS purchases_erased, COALESCE(d.no_backup, 0) AS no_backup,
-    COALESCE(d.terms_accepted, 0) AS terms_accepted, d.reauth_at, d.verified_at,
-    d.verified_channel, d.confirmed_at, d.reference, d.scheduled_for, d.confirmed_by";
 
 /// Where the account's close-account request stands.
 pub struct Standing {
@@ -86,7 +109,7 @@ pub struct Standing {
 /// whether or not there is a request.
 static STANDING: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT {COLUMNS_OF_D_IF_ANY}, {FACT_COLUMNS},
+        "SELECT {}, {FACT_COLUMNS},
                 c.id AS code_id, c.request_id AS code_request_id, c.channel AS code_channel,
                 c.code_hash, c.created_at AS code_created_at, c.expires_at AS code_expires_at,
                 c.attempts AS code_attempts, c.used_at AS code_used_at,
@@ -95,7 +118,8 @@ static STANDING: LazyLock<String> = LazyLock::new(|| {
                FROM verification_codes WHERE account_id = $1 AND created_at > $3) AS sent
          LEFT JOIN deletion_requests d ON d.account_id = $1
          LEFT JOIN verification_codes c ON c.id =
-             (SELECT MAX(id) FROM verification_codes WHERE account_id = $1)"
+             (SELECT MAX(id) FROM verification_codes WHERE account_id = $1)",
+        columns_of_d_if_any()
     )
 });
 
