@@ -358,15 +358,15 @@ mod tests {
             floor: runs(&[1.2, 4.4, 2.4]),
         };
         let [row, floor] = pressure.rows();
-        assert_eq!(row.value, Some(1.3), "the median of 1.5, 1.25 and 1.3");
+        assert_eq!(row.value, 1.3, "the median of 1.5, 1.25 and 1.3");
         assert!(row.pass);
         assert!(row.figure.contains("median of 3 paired rounds, 1.25–1.50×"), "{}", row.figure);
-        assert_eq!(floor.value, Some(1.2), "the median of 1.2, 1.1 and 1.2");
+        assert_eq!(floor.value, 1.2, "the median of 1.2, 1.1 and 1.2");
         assert!(floor.pass && floor.goal == Goal::Reported);
 
         let slower = Pressure { beside: runs(&[2.5, 9.0, 4.4]), ..pressure };
         let [row, _] = slower.rows();
-        assert_eq!(row.value, Some(2.25));
+        assert_eq!(row.value, 2.25);
         assert!(!row.pass, "over 2× in every round is a miss");
         assert!(row.out_of_reach.is_none(), "a busy loop costs 1.2×: hashing could do better");
 
@@ -375,6 +375,6 @@ mod tests {
         assert!(!row.pass);
         let why = row.out_of_reach.expect("a busy loop alone costs over 2×");
         assert!(why.contains("2.20× in this run"), "{why}");
-        assert_eq!(floor.value, Some(2.2));
+        assert_eq!(floor.value, 2.2);
     }
 }

@@ -152,7 +152,7 @@ const BASELINE_PAGE: &str = r#"<!doctype html>
 fn enforce_budget(rows: &[Row]) -> anyhow::Result<()> {
     let text = fs::read_to_string(root().join("bench/budget.json"))?;
     let budget: Budget = serde_json::from_str(&text).context("bench/budget.json")?;
-    let value = |id: &str| rows.iter().find(|r| r.id == id).and_then(|r| r.value);
+    let value = |id: &str| rows.iter().find(|r| r.id == id).map(|r| r.value);
     let checks = [
         ("first_load", budget.first_load_kb, true),
         ("reads", budget.read_rps_ratio, false),

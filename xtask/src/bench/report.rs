@@ -67,7 +67,7 @@ pub struct Row {
     pub baseline: String,
     pub ours: String,
     /// The ratio to the baseline, or the absolute figure where there is no baseline.
-    pub value: Option<f64>,
+    pub value: f64,
     pub goal: Goal,
     /// Whether `value` meets `goal`.
     pub pass: bool,
@@ -90,7 +90,7 @@ impl Row {
             figure: figure.to_owned(),
             baseline,
             ours,
-            value: Some(ratio),
+            value: ratio,
             goal,
             pass: goal.met(ratio),
             out_of_reach: None,
@@ -121,9 +121,9 @@ pub fn write(rows: &[Row], out: &Path) -> anyhow::Result<()> {
     let mut md =
         String::from("| figure | baseline | ours | ratio | goal | |\n|---|---|---|---|---|---|\n");
     for row in rows {
-        let ratio = match (row.baseline.as_str(), row.value) {
-            ("—", _) | (_, None) => "—".to_owned(),
-            (_, Some(ratio)) => format!("{ratio:.2}×"),
+        let ratio = match row.baseline.as_str() {
+            "—" => "—".to_owned(),
+            _ => format!("{:.2}×", row.value),
         };
         let verdict = match (row.pass, &row.out_of_reach) {
             (true, _) => "pass".to_owned(),
