@@ -86,3 +86,26 @@ test('with reduced motion asked for, nothing animates or transitions', async () 
   assert.equal(moving, 0, 'elements still animate with prefers-reduced-motion: reduce');
   assert.deepEqual(page.problems, []);
 });
+
+test('at 320 px the tab strip shows the tab of the page that is open, in both languages', async () => {
+  const page = await openPage(browser, { viewport: { width: 320, height: 640 } });
+  await page.goto(`${BASE_URL}/signin`);
+  await signInByApi(page);
+  for (const lang of ['en', 'zh-CN']) {
+    await chooseLanguage(page.context(), lang);
+    for (const path of ['/account', '/account/devices', '/account/data', '/account/close']) {
+      await page.goto(`${BASE_URL}${path}`);
+      await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+      // Scrolled in the frame after the page appears.
+      const shown = await page.waitForFunction(() => {
+        const strip = document.querySelector('.account-nav ul').getBoundingClientRect();
+        const tab = document.querySelector('.account-nav a[aria-current=page]').getBoundingClientRect();
+        return tab.left >= strip.left - 0.5 && tab.right <= strip.right + 0.5;
+      }, null, { timeout: 2000 }).then(() => true, () => false);
+      assert.ok(shown, `the current tab of ${path} is out of view in ${lang}`);
+    }
+    const scrolledSideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(scrolledSideways <= 0, `the page scrolls ${scrolledSideways}px sideways`);
+  }
+  assert.deepEqual(page.problems, []);
+});

@@ -1,7 +1,7 @@
 //! The frame around every page: skip link, top bar (brand, language, sign out), the offline
 //! banner, the account navigation once signed in, and `<main>`.
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, html::Ul, prelude::*};
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -154,14 +154,41 @@ fn AccountNav(pathname: Signal<String>) -> impl IntoView {
             </li>
         }
     };
+    // On a narrow screen the tabs scroll sideways, and the page's own (Close account, the
+    // last) would start out of view: brought into view, centred, as the page or the
+    // language changes. In a frame callback, where the layout it reads is the frame's own.
+    let tabs = NodeRef::<Ul>::new();
+    Effect::new(move || {
+        pathname.track();
+        i18n.lang();
+        let Some(tabs) = tabs.get() else { return };
+        request_animation_frame(move || show_current_tab(&tabs));
+    });
     view! {
         <nav class="account-nav" aria-label=move || i18n.t().account_nav()>
-            <ul>
+            <ul node_ref=tabs>
                 {link(Page::PersonalInfo, |t| t.personal_info_title())}
                 {link(Page::Devices, |t| t.devices_title())}
                 {link(Page::Data, |t| t.data_title())}
                 {link(Page::CloseAccount, |t| t.close_account_title())}
             </ul>
         </nav>
+    }
+}
+
+/// Scrolls the tab strip so that the current page's tab is centred, if the strip scrolls.
+fn show_current_tab(tabs: &web_sys::HtmlElement) {
+    if tabs.scroll_width() <= tabs.client_width() {
+        return;
+    }
+    let current = tabs
+        .query_selector("a[aria-current=page]")
+        .ok()
+        .flatten()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(tab) = current {
+        // `offsetLeft` counts from the strip (`position: relative`), whatever its scroll.
+        let centre = tab.offset_left() + tab.offset_width() / 2;
+        tabs.set_scroll_left(centre - tabs.client_width() / 2);
     }
 }
