@@ -20,16 +20,19 @@ const STEPS = [
 /// runs its query in the page again and again, sent from outside (DevTools), and a run
 /// landing between the answer and the paint was measured as the app's: 5 ms of a 28 ms
 /// transition in a trace. No person's browser does that. The heading is checked once the
-/// measure is in.
+/// measure is in; a measure that never comes fails the walk after 30 s, as a locator would.
 async function stepTo(page, name, act) {
-  const measured = page.evaluate(() => new Promise((resolve) => {
+  const measured = page.evaluate((name) => new Promise((resolve, reject) => {
+    const late = setTimeout(
+      () => reject(new Error(`no transition measured on the way to "${name}"`)), 30_000);
     new PerformanceObserver((entries, observer) => {
       if (entries.getEntriesByName('farewell:transition').length) {
         observer.disconnect();
+        clearTimeout(late);
         resolve();
       }
     }).observe({ type: 'measure' });
-  }));
+  }), name);
   await act();
   await measured;
   const shown = await page.locator('h1').textContent();
