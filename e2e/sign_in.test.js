@@ -98,6 +98,12 @@ test('a first visit to sign-in loads only the sign-in app, and signing in opens 
   assert.deepEqual(wasm, ['/signin', '/farewell']);
   assert.equal(new URL(page.url()).pathname, '/account');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  // The whole app frames the session (the sign-in app leaves those parts out of its download):
+  // the account navigation, and the timeout warning, waiting hidden until it is due.
+  await page.getByRole('navigation', { name: '账号', exact: true }).waitFor();
+  const warning = page.getByRole('alertdialog', { includeHidden: true });
+  assert.equal(await warning.count(), 1, 'the timeout warning is in the frame');
+  assert.equal(await warning.isHidden(), true, 'and hidden while the session has time');
   // Back returns to sign-in, which, signed in, goes on to the account again.
   await page.goBack();
   await heading(page, '个人信息');

@@ -11,7 +11,11 @@ use leptos_router::{
 use crate::{
     api_client,
     auth::Auth,
-    components::{RequireSignIn, layout::Layout, online::Online},
+    components::{
+        RequireSignIn,
+        layout::{Layout, SESSION_PARTS},
+        online::Online,
+    },
     i18n::I18n,
     pages::{
         cancel_link::CancelLink,
@@ -55,7 +59,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn RoutedLayout(children: Children) -> impl IntoView {
     let pathname = use_location().pathname;
-    view! { <Layout pathname=pathname>{children()}</Layout> }
+    view! { <Layout pathname=pathname session_parts=SESSION_PARTS>{children()}</Layout> }
 }
 
 /// Sign-in inside the whole app: its query and the way onward go through the router.

@@ -11,11 +11,32 @@ use crate::{
     routes::Page,
 };
 
+/// What the frame shows only around a session: the account navigation and the timeout
+/// warning. The whole app passes [`SESSION_PARTS`]; the sign-in page's small app passes none,
+/// so their code stays out of a first visit's download (that app hands over to the whole app
+/// as soon as there is a session).
+#[derive(Clone, Copy)]
+pub struct SessionParts {
+    nav: fn(Signal<String>) -> AnyView,
+    timeout_warning: fn() -> AnyView,
+}
+
+pub const SESSION_PARTS: SessionParts = SessionParts {
+    nav: |pathname| view! { <AccountNav pathname=pathname /> }.into_any(),
+    timeout_warning: || view! { <TimeoutWarning /> }.into_any(),
+};
+
 /// The frame. It is told the current path rather than asking the router, because the sign-in
 /// page's own small app has none; its links are plain ones, which the whole app's router
 /// takes over.
 #[component]
-pub fn Layout(#[prop(into)] pathname: Signal<String>, children: Children) -> impl IntoView {
+pub fn Layout(
+    #[prop(into)] pathname: Signal<String>,
+    /// The parts shown around a session, if this app has them.
+    #[prop(optional)]
+    session_parts: Option<SessionParts>,
+    children: Children,
+) -> impl IntoView {
     let auth = use_auth();
     // While the session is being checked, an account page keeps the place of what a signed-in
     // person sees (nearly everyone who opens one is), so the page does not jump once it is
@@ -34,7 +55,9 @@ pub fn Layout(#[prop(into)] pathname: Signal<String>, children: Children) -> imp
     // During the grace period only the pending page is open to the person; links to the
     // other account pages would only bounce back to it.
     let with_nav = Memo::new(move |_| {
-        signed_in.get() && auth.me().is_none_or(|me| me.state == farewell_api::AccountState::Active)
+        session_parts.is_some()
+            && signed_in.get()
+            && auth.me().is_none_or(|me| me.state == farewell_api::AccountState::Active)
     });
     let skip_to_main = |event: ev::MouseEvent| {
         event.prevent_default();
@@ -70,7 +93,7 @@ pub fn Layout(#[prop(into)] pathname: Signal<String>, children: Children) -> imp
         <OfflineBanner />
         <div class="shell" class:with-nav=move || with_nav.get()>
             <Show when=move || with_nav.get()>
-                <AccountNav pathname=pathname />
+                {session_parts.map(|parts| (parts.nav)(pathname))}
             </Show>
             <main id="main" tabindex="-1">
                 {children()}
@@ -78,7 +101,7 @@ pub fn Layout(#[prop(into)] pathname: Signal<String>, children: Children) -> imp
         </div>
         // Only a session can time out: signed out, no clock ticks four times a second.
         <Show when=move || session.get()>
-            <TimeoutWarning />
+            {session_parts.map(|parts| (parts.timeout_warning)())}
         </Show>
         <footer class="footer">
             <p>{tr(|t| t.footer_note())}</p>
